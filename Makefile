@@ -1,0 +1,26 @@
+# Two commands are all a newcomer needs (see README.md):
+#   make test   build .venv if needed, install cifar-lab with its dev extra, run the whole suite
+#   make run    same set-up, then run the course notebooks headless with the quick preset
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Re-install only when the package's declared dependencies change.
+STAMP := $(VENV)/.installed
+
+.PHONY: test run docs goldens bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "cifar-lab needs Python 3.10 or newer; this is " + sys.version.split()[0] + ". Install a newer Python and run: make PYTHON=python3.12 test")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+run: $(STAMP)
+	$(BIN)/cifar-lab run --preset quick
+
+clean:
+	rm -rf $(VENV) runs site .pytest_cache
