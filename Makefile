@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Re-install only when the package's declared dependencies change.
 STAMP := $(VENV)/.installed
 
-.PHONY: test run docs goldens bench clean
+.PHONY: test run docs docs-figures goldens bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "cifar-lab needs Python 3.10 or newer; this is " + sys.version.split()[0] + ". Install a newer Python and run: make PYTHON=python3.12 test")'
@@ -21,6 +21,14 @@ test: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/cifar-lab run --preset quick
+
+# The documentation site, into site/; strict: a broken link, a missing reference or any warning fails.
+docs: $(STAMP)
+	$(BIN)/python -m mkdocs build --strict
+
+# Regenerate the figures under docs/img/ from the library, on synthetic data (offline, about a minute).
+docs-figures: $(STAMP)
+	$(BIN)/python docs/gen_figures.py
 
 clean:
 	rm -rf $(VENV) runs site .pytest_cache

@@ -1,0 +1,106 @@
+"""The documentation site builds cleanly, and the library's public API is documented with examples."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = ROOT / "cifar_lab"
+EXAMPLE_MARKERS = ("Example:", "Examples:", ">>>")
+
+
+def build_site(config_dir: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=config_dir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def module_files() -> list[Path]:
+    return sorted(p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def public_functions(path: Path) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Top-level functions a user may call: named in ``__all__`` if the module has one, else not ``_``-prefixed."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    exported = None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            exported = set(ast.literal_eval(node.value))
+    functions = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if exported is not None:
+        return [f for f in functions if f.name in exported]
+    return [f for f in functions if not f.name.startswith("_")]
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    result = build_site(ROOT, site)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    return site
+
+
+def test_site_builds_in_strict_mode_without_warnings(built_site):
+    assert (built_site / "index.html").exists()
+
+
+def test_every_cifar_lab_module_has_an_api_reference_page(built_site):
+    modules = [p.stem for p in PACKAGE_DIR.glob("*.py") if not p.stem.startswith("_")]
+    missing = [m for m in modules if not (built_site / "reference" / m / "index.html").exists()]
+    assert missing == []
+
+
+def test_api_reference_pages_render_the_docstrings(built_site):
+    page = (built_site / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
+    assert 'id="cifar_lab.cli.build_parser"' in page
+
+
+@pytest.mark.parametrize(
+    ("broken_markdown", "named"),
+    [
+        ("[a page that does not exist](no-such-page.md)", "no-such-page.md"),
+        ("[a missing anchor](quickstart.md#no-such-section)", "no-such-section"),
+        ("![a figure that does not exist](img/no-such-figure.png)", "no-such-figure.png"),
+        ("[a function that does not exist][cifar_lab.cli.no_such_function]", "no_such_function"),
+    ],
+    ids=["page", "anchor", "image", "api-reference"],
+)
+def test_strict_build_fails_on_a_broken_reference(tmp_path, broken_markdown, named):
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    (tmp_path / "cifar_lab").symlink_to(PACKAGE_DIR)
+    with open(tmp_path / "docs" / "index.md", "a", encoding="utf-8") as page:
+        page.write(f"\n\n{broken_markdown}\n")
+    result = build_site(tmp_path, tmp_path / "site")
+    assert result.returncode != 0
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
+    assert any(named in line for line in warnings), result.stderr
+
+
+def test_every_public_function_has_a_docstring_with_an_example():
+    offenders = []
+    for path in module_files():
+        for function in public_functions(path):
+            docstring = ast.get_docstring(function) or ""
+            if not any(marker in docstring for marker in EXAMPLE_MARKERS):
+                where = f"{path.relative_to(ROOT)}:{function.lineno} {function.name}"
+                offenders.append(where + ("" if docstring else " (no docstring)"))
+    assert offenders == [], "public functions without a docstring example:\n" + "\n".join(offenders)
+
+
+def test_every_committed_figure_is_used_by_a_page():
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md"))
+    unused = [p.name for p in (ROOT / "docs" / "img").glob("*.png") if f"img/{p.name}" not in pages]
+    assert unused == []
