@@ -1,0 +1,119 @@
+"""Draw the figures of the documentation site with the library itself, into docs/img/.
+
+Run it with ``make docs-figures`` (or ``python docs/gen_figures.py [NAME ...]`` for some of them).
+Everything uses the synthetic data set, so it runs offline and the same way everywhere; the pages say
+so under each figure. The short training run behind the learning curves and the confusion matrix
+takes about a minute on a 2-core CPU.
+
+Example:
+    $ python docs/gen_figures.py synthetic_samples
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no display on CI machines or over ssh
+
+IMG_DIR = Path(__file__).resolve().parent / "img"
+SEED = 0
+# The synthetic training run: big enough for a readable confusion matrix, small enough for a minute.
+N_TRAIN, N_TEST, EPOCHS = 4000, 1000, 4
+
+
+def save(figure, name: str) -> Path:
+    """Write ``figure`` to ``docs/img/<name>.png`` atomically, so a crash leaves the old image intact.
+
+    Example:
+        >>> save(plot_sample_grid(x, y, CLASS_NAMES), "synthetic_samples")  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    IMG_DIR.mkdir(exist_ok=True)
+    target = IMG_DIR / f"{name}.png"
+    handle, temporary = tempfile.mkstemp(dir=IMG_DIR, prefix=f".{name}.", suffix=".png")
+    os.close(handle)
+    try:
+        # No software tag: regenerated figures differ only when the pixels do, not when matplotlib is updated.
+        figure.savefig(temporary, dpi=100, metadata={"Software": None})
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        plt.close(figure)
+    return target
+
+
+def synthetic_samples() -> list[Path]:
+    from cifar_lab.data import load_cifar10, plot_sample_grid
+
+    data = load_cifar10("synthetic")
+    return [save(plot_sample_grid(data.x_train, data.y_train, data.class_names), "synthetic_samples")]
+
+
+def augmentation_previews() -> list[Path]:
+    from cifar_lab.augment import plot_augmentation_preview
+    from cifar_lab.data import load_cifar10
+
+    data = load_cifar10("synthetic")
+    return [
+        save(
+            plot_augmentation_preview(data.x_train, preset, n_images=4, n_augmented=5, seed=SEED,
+                                      y=data.y_train, class_names=data.class_names),
+            f"augmentation_{preset}",
+        )
+        for preset in ("original", "recommended")
+    ]
+
+
+def training_run() -> list[Path]:
+    from cifar_lab.data import make_synthetic, split_validation
+    from cifar_lab.evaluate import confusion_matrix, plot_confusion_matrix, plot_learning_curves, predict_proba
+    from cifar_lab.models import build_model
+    from cifar_lab.train import train_model
+
+    data = make_synthetic(n_train=N_TRAIN, n_test=N_TEST, seed=SEED)
+    x_train, y_train, x_val, y_val = split_validation(data.x_train, data.y_train, val_fraction=0.2)
+    model = build_model("original", seed=SEED)
+    result = train_model(model, x_train, y_train, validation=(x_val, y_val), epochs=EPOCHS,
+                         seed=SEED, verbose="silent")
+    y_pred = predict_proba(model, data.x_test).argmax(axis=1)
+    return [
+        save(plot_learning_curves(result.history), "learning_curves"),
+        save(plot_confusion_matrix(confusion_matrix(y_pred=y_pred, y_true=data.y_test), data.class_names),
+             "confusion_matrix"),
+    ]
+
+
+FIGURES: dict[str, Callable[[], list[Path]]] = {
+    "synthetic_samples": synthetic_samples,
+    "augmentation_previews": augmentation_previews,
+    "training_run": training_run,
+}
+
+
+def main(names: list[str]) -> int:
+    """Draw the figure groups in ``names`` (all of them when empty); return the exit status.
+
+    Example:
+        >>> main(["synthetic_samples"])  # doctest: +SKIP
+        0
+    """
+    unknown = sorted(set(names) - set(FIGURES))
+    if unknown:
+        print(f"Unknown figure group(s) {unknown}; choose from {sorted(FIGURES)}.", file=sys.stderr)
+        return 2
+    for name in names or list(FIGURES):
+        for path in FIGURES[name]():
+            print(f"wrote {path.relative_to(IMG_DIR.parent.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
