@@ -49,7 +49,7 @@ def split_validation(
     if not 0 < val_fraction < 1:
         raise ValueError(f"val_fraction must be between 0 and 1 (exclusive), got {val_fraction}; 0.2 holds out 20%.")
     n = len(y)
-    split_at = math.ceil(n * (1 - val_fraction))  # Keras's rounding, so seed=None matches it exactly
+    split_at = math.floor(n * (1 - val_fraction))  # Keras 3's rounding, so seed=None matches it exactly
     if seed is None and not stratify:
         held_out = np.arange(split_at, n)
     elif not stratify:
