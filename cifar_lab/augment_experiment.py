@@ -333,7 +333,7 @@ def continue_with_augmentation(
         network.set_weights(trained.get_weights())
         if variant == "kept":
             network.optimizer.build(network.trainable_variables)
-            for target, source in zip(network.optimizer.variables, trained.optimizer.variables):
+            for target, source in zip(network.optimizer.variables, trained.optimizer.variables, strict=True):
                 target.assign(source)
         augmenter = build_augmenter(augmentation, seed=comparison.seed, **params)
         result = train_model(network, s["x_fit"], s["y_fit"], validation=(s["x_val"], s["y_val"]),
