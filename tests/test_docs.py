@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import base64
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,26 +69,25 @@ def test_api_reference_pages_render_the_docstrings(built_site):
     assert 'id="cifar_lab.cli.build_parser"' in page
 
 
-@pytest.mark.parametrize(
-    ("broken_markdown", "named"),
-    [
-        ("[a page that does not exist](no-such-page.md)", "no-such-page.md"),
-        ("[a missing anchor](quickstart.md#no-such-section)", "no-such-section"),
-        ("![a figure that does not exist](img/no-such-figure.png)", "no-such-figure.png"),
-        ("[a function that does not exist][cifar_lab.cli.no_such_function]", "no_such_function"),
-    ],
-    ids=["page", "anchor", "image", "api-reference"],
-)
-def test_strict_build_fails_on_a_broken_reference(tmp_path, broken_markdown, named):
+BROKEN_REFERENCES = {
+    "no-such-page.md": "[a page that does not exist](no-such-page.md)",
+    "no-such-section": "[a missing anchor](quickstart.md#no-such-section)",
+    "no-such-figure.png": "![a figure that does not exist](img/no-such-figure.png)",
+    "no_such_function": "[a function that does not exist][cifar_lab.cli.no_such_function]",
+}
+
+
+def test_strict_build_fails_naming_each_broken_link_anchor_image_and_api_reference(tmp_path):
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     (tmp_path / "cifar_lab").symlink_to(PACKAGE_DIR)
     with open(tmp_path / "docs" / "index.md", "a", encoding="utf-8") as page:
-        page.write(f"\n\n{broken_markdown}\n")
+        page.write("\n\n" + "\n\n".join(BROKEN_REFERENCES.values()) + "\n")
     result = build_site(tmp_path, tmp_path / "site")
     assert result.returncode != 0
     warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
-    assert any(named in line for line in warnings), result.stderr
+    unreported = [name for name in BROKEN_REFERENCES if not any(name in line for line in warnings)]
+    assert unreported == [], result.stderr
 
 
 def test_every_public_function_has_a_docstring_with_an_example():
@@ -104,3 +105,30 @@ def test_every_committed_figure_is_used_by_a_page():
     pages = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md"))
     unused = [p.name for p in (ROOT / "docs" / "img").glob("*.png") if f"img/{p.name}" not in pages]
     assert unused == []
+
+
+def executed_notebook() -> nbformat.NotebookNode:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    code = nbformat.v4.new_code_cell("print('hello')\nfig = plot()\nparams")
+    code.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="hello\n"),
+        nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(png).decode()}),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "{'epochs': 2}"}, execution_count=1),
+    ]
+    failing = nbformat.v4.new_code_cell("1 / 0")
+    failing.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
+                                              traceback=["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"])]
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 9. A demo"), code, failing])
+
+
+def test_executed_notebooks_are_rendered_into_the_site_when_asked_for(tmp_path, monkeypatch):
+    notebooks = tmp_path / "executed"
+    notebooks.mkdir()
+    nbformat.write(executed_notebook(), notebooks / "09_demo.ipynb")
+    monkeypatch.setenv("CIFAR_LAB_DOCS_NOTEBOOKS", str(notebooks))
+    result = build_site(ROOT, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "notebooks" / "09_demo" / "index.html").read_text(encoding="utf-8")
+    assert "A demo" in page and "hello" in page and "{'epochs': 2}" in page
+    assert "ZeroDivisionError" in page and "\x1b" not in page
+    assert (tmp_path / "site" / "notebooks" / "09_demo_cell02_1.png").exists()

@@ -1,4 +1,4 @@
-"""MkDocs hooks: one API reference page per ``cifar_lab`` module, generated at build time.
+"""MkDocs hook: one API reference page per ``cifar_lab`` module, generated at build time.
 
 Generating the pages (rather than committing one Markdown file per module) keeps the reference
 complete by construction: a new module appears in the site without anyone editing the nav, and
