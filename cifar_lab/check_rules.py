@@ -108,6 +108,12 @@ _RULE_LIST = (
     Rule("K3013", "predict_classes was removed",
          "Keras 3 models have no predict_classes method (AttributeError).",
          "predicted = model.predict(x).argmax(axis=1)"),
+    Rule("K3014", "set_image_dim_ordering was removed",
+         "keras.backend.set_image_dim_ordering and image_dim_ordering no longer exist "
+         "(AttributeError). 'th' meant channels-first arrays; keras.datasets and cifar_lab.data "
+         "give channels-last (N, 32, 32, 3), which Keras 3 expects by default.",
+         "# delete the call and keep channels-last arrays; only if you need channels-first:\n"
+         "keras.config.set_image_data_format('channels_first')"),
 )
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULE_LIST}
 
@@ -123,6 +129,8 @@ _FLAGGED_NAMES = {
     "ssl._create_unverified_context": "K3011",
     "ssl._create_default_https_context": "K3011",
     "ssl.CERT_NONE": "K3011",
+    "keras.backend.set_image_dim_ordering": "K3014",
+    "keras.backend.image_dim_ordering": "K3014",
 }
 _REMOVED_METHODS = {"fit_generator": "K3003", "evaluate_generator": "K3003",
                     "predict_generator": "K3003", "predict_classes": "K3013"}
@@ -186,6 +194,7 @@ class _Analyzer(ast.NodeVisitor):
         self.star_modules: list[str] = []
         self.hits: list[Hit] = []
         self.test_names: set[str] = set()  # bound from load_data()'s test half, or derived from it
+        self.origins: dict[str, set[str]] = {}  # a derived test name -> the test names it came from
         self.evaluated_names: set[str] = set()
         self.validations: list[ast.expr] = []
 
@@ -354,13 +363,25 @@ class _Analyzer(ast.NodeVisitor):
             "keras.datasets.") and self.qualify(value.func).endswith(".load_data")
         if loaded and isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2:
             self.test_names |= _names_in(target.elts[1])
-        elif _names_in(value) & self.test_names:
-            self.test_names |= _names_in(target)
+            return
+        sources = {n for n in _names_in(value) if self.is_test(n)}
+        if sources:
+            origins = set().union(*map(self.origins_of, sources))
+            for name in _names_in(target):
+                self.test_names.add(name)
+                self.origins[name] = origins
+
+    def is_test(self, name: str) -> bool:
+        return name in self.test_names or is_test_name(name)
+
+    def origins_of(self, name: str) -> set[str]:
+        return self.origins.get(name, {name})
 
     def finish(self) -> None:
+        evaluated = set().union(*map(self.origins_of, self.evaluated_names))
         for value in self.validations:
-            used = {n for n in _names_in(value) if n in self.test_names or is_test_name(n)}
-            reported = sorted(used & self.evaluated_names)
+            reported = sorted(n for n in _names_in(value)
+                              if self.is_test(n) and self.origins_of(n) & evaluated)
             if reported:
                 self.report(value, "K3012", message=RULES["K3012"].message
-                            + f" Validated and evaluated on: {', '.join(reported)}.")
+                            + f" Validated on {', '.join(reported)}: the same test data the notebook evaluates on.")
