@@ -3,7 +3,8 @@
 A notebook's code cells are parsed one by one and joined into one module (line numbers shifted,
 with a map back to each cell), so an import in cell 1 resolves a call in cell 7. IPython syntax
 (``%magics``, ``!shell``, ``?help``, cell magics) is replaced line for line before parsing, so line
-numbers never move; a cell that still is not Python is reported (rule K3000), not a crash. The
+numbers never move (the statement after ``%time`` is kept and checked); a cell that still is not
+Python is reported (rule K3000), not a crash. The
 rules live in :mod:`cifar_lab.check_rules`; ``docs/checker.md`` explains each one.
 
 Cells are numbered from 1 counting every cell, markdown included, as a student counts them when
@@ -38,6 +39,8 @@ __all__ = ["Finding", "CheckInputError", "check_source", "check_notebook", "chec
 
 # Cell magics whose body is still Python, so the rules apply to it.
 _PYTHON_BODY_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
+# Line magics whose argument is a Python statement: `%time history = model.fit(...)` is checked.
+_PYTHON_ARGUMENT_MAGIC = re.compile(r"^%(?:time|timeit|prun)\s+(?!-)")
 _HELP_LINE = re.compile(r"^(\?{1,2}[\w.*\[\]-]+|%{0,2}[\w.*\[\]-]+\?{1,2})$")
 _MAGIC_ASSIGNMENT = re.compile(r"^[\w.,\s()\[\]*]+?=\s*[%!]")  # files = !ls
 _SKIPPED_DIRECTORIES = {".ipynb_checkpoints", "__pycache__", "site-packages", "node_modules"}
@@ -299,12 +302,14 @@ def _check_cells(path: str, cells: list[tuple[int | None, str]]) -> list[Finding
     """Parse each cell, join the parsed ones into one module and map every hit back to its cell."""
     findings: list[Finding] = []
     body: list[ast.stmt] = []
-    segments: list[tuple[int, int | None, list[str]]] = []  # (first joined line, cell, original lines)
+    # (first joined line, cell, original lines, column shift per rewritten line)
+    segments: list[tuple[int, int | None, list[str], dict[int, int]]] = []
     offset = 0
     for cell, source in cells:
         original = _split_lines(source)
+        lines, shifts = _python_lines(source)
         try:
-            tree = ast.parse("\n".join(_python_lines(source)))
+            tree = ast.parse("\n".join(lines))
         except (SyntaxError, ValueError) as error:  # ValueError: a null byte, on Python < 3.12
             line = min(max(getattr(error, "lineno", None) or 1, 1), len(original))
             col = max(getattr(error, "offset", None) or 1, 1)
@@ -316,51 +321,67 @@ def _check_cells(path: str, cells: list[tuple[int | None, str]]) -> list[Finding
             continue
         ast.increment_lineno(tree, offset)
         body.extend(tree.body)
-        segments.append((offset + 1, cell, original))
+        segments.append((offset + 1, cell, original, shifts))
         offset += len(original)
     for hit in analyze(ast.Module(body=body, type_ignores=[])):
-        first, cell, original = next(s for s in reversed(segments) if s[0] <= hit.line)
+        first, cell, original, shifts = next(s for s in reversed(segments) if s[0] <= hit.line)
         line = hit.line - first + 1
         code = original[line - 1].strip() if line <= len(original) else ""
-        findings.append(Finding(path, cell, line, hit.col, hit.rule, hit.message, hit.fix, code))
+        col = hit.col + shifts.get(line, 0)
+        findings.append(Finding(path, cell, line, col, hit.rule, hit.message, hit.fix, code))
     # One finding per line for the same reason: `ssl.x = ssl.y` matches twice but is one fix.
     unique = {(f.cell, f.line, f.rule, f.message): f for f in reversed(findings)}
     return sorted(unique.values(), key=lambda f: (f.cell or 0, f.line, f.col, f.rule))
 
 
-def _python_lines(source: str) -> list[str]:
+def _python_lines(source: str) -> tuple[list[str], dict[int, int]]:
     """Return the cell's lines with IPython-only lines replaced by Python ones, one for one.
 
     Cells that parse are returned unchanged, so ``%`` inside a string or a continued expression
-    is never touched; otherwise a magic, shell or help line that starts a statement becomes
-    ``pass`` (keeping its indentation), and a cell magic whose body is not Python is blanked.
+    is never touched; otherwise ``%time code`` becomes ``code``, any other magic, shell or help
+    line that starts a statement becomes ``pass`` (keeping its indentation), and a cell magic
+    whose body is not Python is blanked. Also returns, per rewritten line (numbered from 1), how
+    many columns its code moved left.
     """
     lines = _split_lines(source)
-    try:
-        ast.parse(source)
-        return lines
-    except (SyntaxError, ValueError):
-        pass
+    shifts: dict[int, int] = {}
+    if _parses(source):
+        return lines, shifts
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].lstrip().startswith("%%"):
         name, _, argument = lines[first].strip()[2:].partition(" ")
         writes_python = name == "writefile" and argument.strip().endswith(".py")
         if name not in _PYTHON_BODY_CELL_MAGICS and not writes_python:
-            return [""] * len(lines)
+            return [""] * len(lines), shifts
         lines[first] = ""
     result: list[str] = []
     continued = False  # the previous magic line ended with a backslash
-    for line in lines:
+    for number, line in enumerate(lines, start=1):
         stripped = line.strip()
+        indent = line[: len(line) - len(line.lstrip())]
         if continued:
             result.append("")
             continued = stripped.endswith("\\")
         elif _is_ipython_line(stripped) and _starts_statement(result):
-            result.append(line[: len(line) - len(line.lstrip())] + "pass")
-            continued = stripped.endswith("\\")
+            magic = _PYTHON_ARGUMENT_MAGIC.match(stripped)
+            code = stripped[magic.end():] if magic else ""
+            if code and _parses(code):
+                result.append(indent + code)
+                shifts[number] = magic.end()
+            else:
+                result.append(indent + "pass")
+                continued = stripped.endswith("\\")
         else:
             result.append(line)
-    return result
+    return result, shifts
+
+
+def _parses(code: str) -> bool:
+    try:
+        ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _split_lines(source: str) -> list[str]:

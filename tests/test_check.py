@@ -95,12 +95,18 @@ def test_magics_shell_escapes_and_help_lines_are_skipped_without_shifting_lines(
     findings = check_notebook(FIXTURES / "magics.ipynb")
     assert [(f.cell, f.line, f.rule) for f in findings] == [
         (1, 3, "K3001"),  # after %matplotlib and !pip
+        (2, 4, "K3001"),  # the statement after %time is checked; ?help and !shell lines are not
         (4, 2, "K3002"),  # %%writefile of a .py file is checked
         (5, 4, "K3001"),  # %%time body, !echo inside a loop
         (6, 7, "K3001"),  # a '%' line inside a string or a continued expression is Python
         (7, 1, "K3000"),  # a Python 2 cell is a finding, not a crash
         (8, 1, "K3001"),  # the alias from cell 1 still resolves after the broken cell
     ]
+
+
+def test_columns_after_a_line_magic_point_into_the_original_line():
+    finding = check_source("import keras\n%time keras.utils.np_utils.to_categorical(y)")[0]
+    assert (finding.line, finding.col, finding.rule) == (2, 7, "K3001")
 
 
 def test_clean_modern_notebook_has_no_findings():
