@@ -22,27 +22,19 @@ from __future__ import annotations
 import argparse
 import ast
 import html
-import io
 import json
-import re
 import sys
-import tokenize
 import warnings
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from cifar_lab.check_magics import python_lines, split_lines
 from cifar_lab.check_rules import RULES, analyze
 
 __all__ = ["Finding", "CheckInputError", "check_source", "check_notebook", "check_paths",
            "expand_paths", "format_text", "format_json", "report", "Report", "add_command"]
 
-# Cell magics whose body is still Python, so the rules apply to it.
-_PYTHON_BODY_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
-# Line magics whose argument is a Python statement: `%time history = model.fit(...)` is checked.
-_PYTHON_ARGUMENT_MAGIC = re.compile(r"^%(?:time|timeit|prun)\s+(?!-)")
-_HELP_LINE = re.compile(r"^(\?{1,2}[\w.*\[\]-]+|%{0,2}[\w.*\[\]-]+\?{1,2})$")
-_MAGIC_ASSIGNMENT = re.compile(r"^[\w.,\s()\[\]*]+?=\s*[%!]")  # files = !ls
 _SKIPPED_DIRECTORIES = {".ipynb_checkpoints", "__pycache__", "site-packages", "node_modules"}
 
 
@@ -306,8 +298,8 @@ def _check_cells(path: str, cells: list[tuple[int | None, str]]) -> list[Finding
     segments: list[tuple[int, int | None, list[str], dict[int, int]]] = []
     offset = 0
     for cell, source in cells:
-        original = _split_lines(source)
-        lines, shifts = _python_lines(source)
+        original = split_lines(source)
+        lines, shifts = python_lines(source)
         try:
             tree = ast.parse("\n".join(lines))
         except (SyntaxError, ValueError) as error:  # ValueError: a null byte, on Python < 3.12
@@ -332,73 +324,3 @@ def _check_cells(path: str, cells: list[tuple[int | None, str]]) -> list[Finding
     # One finding per line for the same reason: `ssl.x = ssl.y` matches twice but is one fix.
     unique = {(f.cell, f.line, f.rule, f.message): f for f in reversed(findings)}
     return sorted(unique.values(), key=lambda f: (f.cell or 0, f.line, f.col, f.rule))
-
-
-def _python_lines(source: str) -> tuple[list[str], dict[int, int]]:
-    """Return the cell's lines with IPython-only lines replaced by Python ones, one for one.
-
-    Cells that parse are returned unchanged, so ``%`` inside a string or a continued expression
-    is never touched; otherwise ``%time code`` becomes ``code``, any other magic, shell or help
-    line that starts a statement becomes ``pass`` (keeping its indentation), and a cell magic
-    whose body is not Python is blanked. Also returns, per rewritten line (numbered from 1), how
-    many columns its code moved left.
-    """
-    lines = _split_lines(source)
-    shifts: dict[int, int] = {}
-    if _parses(source):
-        return lines, shifts
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is not None and lines[first].lstrip().startswith("%%"):
-        name, _, argument = lines[first].strip()[2:].partition(" ")
-        writes_python = name == "writefile" and argument.strip().endswith(".py")
-        if name not in _PYTHON_BODY_CELL_MAGICS and not writes_python:
-            return [""] * len(lines), shifts
-        lines[first] = ""
-    result: list[str] = []
-    continued = False  # the previous magic line ended with a backslash
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        indent = line[: len(line) - len(line.lstrip())]
-        if continued:
-            result.append("")
-            continued = stripped.endswith("\\")
-        elif _is_ipython_line(stripped) and _starts_statement(result):
-            magic = _PYTHON_ARGUMENT_MAGIC.match(stripped)
-            code = stripped[magic.end():] if magic else ""
-            if code and _parses(code):
-                result.append(indent + code)
-                shifts[number] = magic.end()
-            else:
-                result.append(indent + "pass")
-                continued = stripped.endswith("\\")
-        else:
-            result.append(line)
-    return result, shifts
-
-
-def _parses(code: str) -> bool:
-    try:
-        ast.parse(code)
-    except (SyntaxError, ValueError):
-        return False
-    return True
-
-
-def _split_lines(source: str) -> list[str]:
-    """Split on the line ends the parser counts (``str.splitlines`` also splits on form feeds)."""
-    return re.split(r"\r\n|\r|\n", source)
-
-
-def _is_ipython_line(stripped: str) -> bool:
-    return (stripped.startswith(("%", "!")) or bool(_HELP_LINE.match(stripped))
-            or bool(_MAGIC_ASSIGNMENT.match(stripped)))
-
-
-def _starts_statement(previous: list[str]) -> bool:
-    """True unless the lines so far leave a string, bracket or backslash continuation open."""
-    try:
-        for _ in tokenize.generate_tokens(io.StringIO("\n".join(previous) + "\n").readline):
-            pass
-    except (tokenize.TokenError, SyntaxError):
-        return False
-    return True

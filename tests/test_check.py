@@ -16,6 +16,7 @@ import pytest
 
 from cifar_lab import check
 from cifar_lab.check import CheckInputError, check_notebook, check_paths, check_source, format_text
+from cifar_lab.check_magics import python_lines
 from cifar_lab.check_rules import RULES
 from cifar_lab.cli import main
 
@@ -213,3 +214,14 @@ def test_checker_does_not_import_tensorflow():
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["%matplotlib inline\nimport keras", "%%bash\necho hi\necho there", "x = 1  # why?\nobj?",
+     "for f in files:\n    !cp $f backup/ \\\n        --force\ny = 2", "print 'py2'\n!ls"],
+    ids=["line-magic", "cell-magic", "help", "continued-shell", "unparseable"],
+)
+def test_ipython_cells_keep_their_line_count(cell):
+    lines, _ = python_lines(cell)
+    assert len(lines) == len(cell.split("\n"))
