@@ -25,6 +25,7 @@ IMG_DIR = Path(__file__).resolve().parent / "img"
 SEED = 0
 # The synthetic training run: big enough for a readable confusion matrix, small enough for a minute.
 N_TRAIN, N_TEST, EPOCHS = 4000, 1000, 4
+N_CANARIES = 100  # wrongly labelled training images, half of them trained on (the ethics figures)
 
 
 def save(figure, name: str) -> Path:
@@ -72,23 +73,56 @@ def augmentation_previews() -> list[Path]:
     ]
 
 
+def copy_image(source: Path, name: str) -> Path:
+    """Copy a PNG the library wrote into ``docs/img/<name>.png`` atomically.
+
+    Example:
+        >>> copy_image(Path("runs/ethics/attack_roc.png"), "ethics_attack_roc")  # doctest: +SKIP
+    """
+    target = IMG_DIR / f"{name}.png"
+    handle, temporary = tempfile.mkstemp(dir=IMG_DIR, prefix=f".{name}.", suffix=".png")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(source.read_bytes())
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    return target
+
+
 def training_run() -> list[Path]:
+    """Train the original CNN briefly on synthetic data, with canaries, and draw what the course shows of it."""
+    import dataclasses
+
+    from cifar_lab.canaries import make_canaries, training_set
     from cifar_lab.data import make_synthetic, split_validation
+    from cifar_lab.ethics import FIGURES as ETHICS_FIGURES
+    from cifar_lab.ethics import ethics_report
     from cifar_lab.evaluate import confusion_matrix, plot_confusion_matrix, plot_learning_curves, predict_proba
     from cifar_lab.models import build_model
     from cifar_lab.train import train_model
 
     data = make_synthetic(n_train=N_TRAIN, n_test=N_TEST, seed=SEED)
     x_train, y_train, x_val, y_val = split_validation(data.x_train, data.y_train, val_fraction=0.2)
+    canaries = make_canaries(x_train, y_train, N_CANARIES, seed=SEED)
+    x_fit, y_fit, members = training_set(x_train, y_train, canaries)
     model = build_model("original", seed=SEED)
-    result = train_model(model, x_train, y_train, validation=(x_val, y_val), epochs=EPOCHS,
+    result = train_model(model, x_fit, y_fit, validation=(x_val, y_val), epochs=EPOCHS,
                          seed=SEED, verbose="silent")
     y_pred = predict_proba(model, data.x_test).argmax(axis=1)
-    return [
+    written = [
         save(plot_learning_curves(result.history), "learning_curves"),
-        save(plot_confusion_matrix(confusion_matrix(y_pred=y_pred, y_true=data.y_test), data.class_names),
+        save(plot_confusion_matrix(confusion_matrix(data.y_test, y_pred), data.class_names),
              "confusion_matrix"),
     ]
+    with tempfile.TemporaryDirectory() as report_dir:
+        ethics_report(model, dataclasses.replace(data, x_train=x_train, y_train=y_train), report_dir,
+                      member_indices=members, canaries=canaries, seed=SEED,
+                      parameters={"epochs": EPOCHS, "canaries": N_CANARIES})
+        for key, file_name in ETHICS_FIGURES.items():
+            written.append(copy_image(Path(report_dir) / file_name, f"ethics_{key}"))
+    return written
 
 
 FIGURES: dict[str, Callable[[], list[Path]]] = {
