@@ -1,0 +1,88 @@
+"""Regenerate the golden executed notebooks that the nbval regression test compares against.
+
+Usage (from the repository root; ``make goldens`` runs exactly this)::
+
+    .venv/bin/python tests/notebooks/make_goldens.py
+
+Every notebook in ``notebooks/`` is executed in order with papermill and ``preset = "ci"`` injected,
+on this Python, in one scratch directory that is the kernels' working directory: ``run_dir`` resolves
+to the relative ``runs/ci`` there, so later notebooks load what earlier ones saved, exactly as they do
+when nbval re-executes the goldens (``tests/test_notebooks.py`` copies them into a scratch directory
+first, so nothing is ever written into the repository). Volatile metadata (timings, versions) and the
+PNG images (which nbval never compares) are stripped; the metrics each notebook wrote are kept in
+``tests/notebooks/metrics/`` for the numeric comparison.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from cifar_lab.execution import CurrentPythonKernelManager
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ROOT / "notebooks"
+GOLDENS = ROOT / "tests" / "notebooks"
+PARAMETERS = {"preset": "ci"}
+# The kernels' environment, identical here and in the nbval run: quiet TensorFlow C++ logging (its
+# INFO/WARNING lines land in cell outputs) and the inline matplotlib backend, whatever the shell sets.
+KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+KEPT_NOTEBOOK_METADATA = ("kernelspec",)
+
+
+def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what changes on every execution without changing the result: timings, versions, images."""
+    notebook.metadata = {k: v for k, v in notebook.metadata.items() if k in KEPT_NOTEBOOK_METADATA}
+    for cell in notebook.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop("image/png", None)
+            output.get("metadata", {}).pop("image/png", None)
+    return notebook
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def make_goldens() -> list[Path]:
+    """Execute every course notebook with the ci preset and write its golden copy; return the paths."""
+    os.environ.update(KERNEL_ENV)
+    sources = sorted(SOURCES.glob("[0-9][0-9]_*.ipynb"))
+    written = []
+    with tempfile.TemporaryDirectory(prefix="cifar-lab-goldens-") as scratch:
+        for source in sources:
+            print(f"executing {source.name} ...", flush=True)
+            executed = papermill.execute_notebook(
+                str(source),
+                None,
+                parameters=PARAMETERS,
+                cwd=scratch,
+                kernel_name="python3",
+                kernel_manager_class=CurrentPythonKernelManager,
+                progress_bar=False,
+            )
+            golden = GOLDENS / source.name
+            _write_atomically(golden, nbformat.writes(strip_volatile(executed)) + "\n")
+            written.append(golden)
+        metrics_dir = GOLDENS / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        shutil.copytree(Path(scratch) / "runs" / "ci" / "metrics", metrics_dir)
+    return written
+
+
+if __name__ == "__main__":
+    for path in make_goldens():
+        print("wrote", path.relative_to(ROOT))
+    sys.exit(0)
