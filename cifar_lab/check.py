@@ -4,8 +4,8 @@ A notebook's code cells are parsed one by one and joined into one module (line n
 with a map back to each cell), so an import in cell 1 resolves a call in cell 7. IPython syntax
 (``%magics``, ``!shell``, ``?help``, cell magics) is replaced line for line before parsing, so line
 numbers never move (the statement after ``%time`` is kept and checked); a cell that still is not
-Python is reported (rule K3000), not a crash. The
-rules live in :mod:`cifar_lab.check_rules`; ``docs/checker.md`` explains each one.
+Python is reported (rule K3000), not a crash. The rules live in :mod:`cifar_lab.check_rules`, the
+line rewriting in :mod:`cifar_lab.check_magics`; ``docs/checker.md`` explains each rule.
 
 Cells are numbered from 1 counting every cell, markdown included, as a student counts them when
 scrolling; lines and columns within a cell (or a ``.py`` file) are numbered from 1.
@@ -127,7 +127,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
                                   "only kinds the checker reads. Pass the notebook itself.")
         else:
             files.append(path)
-    return files
+    return list(dict.fromkeys(files))  # a file named twice (or also inside a folder) is checked once
 
 
 def check_paths(paths: Iterable[str | Path]) -> list[Finding]:
@@ -184,7 +184,8 @@ def format_json(findings: Iterable[Finding], checked: Iterable[str | Path] = ())
     Each finding carries ``path, cell, line, col, rule, title, message, fix, code``.
 
     Example:
-        >>> json.loads(format_json(check_source("from keras.layers.core import Dense")))["findings"][0]["rule"]
+        >>> findings = check_source("from keras.layers.core import Dense")
+        >>> json.loads(format_json(findings))["findings"][0]["rule"]
         'K3002'
     """
     return json.dumps({

@@ -134,7 +134,8 @@ _FLAGGED_NAMES = {
 }
 _REMOVED_METHODS = {"fit_generator": "K3003", "evaluate_generator": "K3003",
                     "predict_generator": "K3003", "predict_classes": "K3013"}
-_KERAS1_FIT_ARGUMENTS = {"nb_epoch": "epochs=", "samples_per_epoch": "steps_per_epoch= (batches, not samples)",
+_KERAS1_FIT_ARGUMENTS = {"nb_epoch": "epochs=",
+                         "samples_per_epoch": "steps_per_epoch= (batches, not samples)",
                          "nb_val_samples": "validation_steps= (batches, not samples)"}
 _OPTIMIZERS = {"sgd", "rmsprop", "adam", "adamw", "adagrad", "adadelta", "adamax", "nadam", "ftrl",
                "lion", "lamb", "adafactor"}
@@ -198,15 +199,17 @@ class _Analyzer(ast.NodeVisitor):
         self.evaluated_names: set[str] = set()
         self.validations: list[ast.expr] = []
 
-    def report(self, node: ast.AST, rule: str, message: str | None = None, fix: str | None = None) -> None:
+    def report(self, node: ast.AST, rule: str, message: str | None = None) -> None:
+        """Record ``rule`` at ``node``; ``message`` replaces the rule's when it says more."""
         entry = RULES[rule]
-        self.hits.append(Hit(node.lineno, node.col_offset + 1, rule, message or entry.message, fix or entry.fix))
+        message = message or entry.message
+        self.hits.append(Hit(node.lineno, node.col_offset + 1, rule, message, entry.fix))
 
     def qualify(self, node: ast.AST, *, star: bool = False) -> str | None:
         """The canonical dotted name an expression like ``nu.to_categorical`` refers to, if known.
 
-        With ``star``, a name no import binds is read as coming from the last ``import *``: right
-        for ``Conv2D`` after ``from keras.layers import *``, so used only where a Keras name is sought.
+        With ``star``, a name no import binds is read as coming from the last Keras ``import *``
+        (``Conv2D`` after ``from keras.layers import *``): used only where a Keras name is sought.
         """
         parts = []
         while isinstance(node, ast.Attribute):
@@ -215,8 +218,9 @@ class _Analyzer(ast.NodeVisitor):
         if not isinstance(node, ast.Name):
             return None
         base = self.aliases.get(node.id)
-        if base is None and star and self.star_modules:
-            base = f"{self.star_modules[-1]}.{node.id}"
+        if base is None and star:
+            module = next((m for m in reversed(self.star_modules) if _within(m, "keras")), None)
+            base = module and f"{module}.{node.id}"
         return None if base is None else _canonical(".".join([base, *reversed(parts)]))
 
     def is_keras(self, node: ast.AST) -> str | None:
@@ -303,57 +307,64 @@ class _Analyzer(ast.NodeVisitor):
     # Calls -----------------------------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
         self.generic_visit(node)
-        func = node.func
-        qualified = self.qualify(func)
-        keywords = {kw.arg: kw for kw in node.keywords if kw.arg}
-        method = func.attr if isinstance(func, ast.Attribute) else None
-        foreign = qualified is not None and not _within(qualified, "keras")
+        qualified = self.qualify(node.func)
+        method = node.func.attr if isinstance(node.func, ast.Attribute) else None
+        keywords = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+        foreign = qualified is not None and not _within(qualified, "keras")  # e.g. numpy.histogram
         if not foreign:
-            for name, replacement in _KERAS1_FIT_ARGUMENTS.items():
-                if name in keywords:
-                    self.report(keywords[name].value, "K3004",
-                                message=f"{name}= is a Keras 1 argument that Keras 3 rejects "
-                                f"(TypeError); it is now {replacement}.")
-        keras_name = self.is_keras(func)
-        last = keras_name.rsplit(".", 1)[-1] if keras_name else ""
-        if keras_name and _within(keras_name, "keras.optimizers") and last.lower() in _OPTIMIZERS:
-            if "lr" in keywords:
-                self.report(keywords["lr"].value, "K3006")
-            if "decay" in keywords:
-                self.report(keywords["decay"].value, "K3007")
-        if keras_name and _within(keras_name, "keras.layers"):
-            for name in _LAYER_INPUT_ARGUMENTS:
-                if name in keywords:
-                    self.report(keywords[name].value, "K3009")
-        if last in _CONVOLUTIONS and len(node.args) >= 3 and not any(
-                isinstance(arg, ast.Starred) for arg in node.args):
-            if not isinstance(node.args[1], (ast.Tuple, ast.List)):
-                self.report(node.args[2], "K3010")
-        if method == "save_weights" and not foreign:
-            self.check_weights_name(node, keywords)
+            self.check_keras1_arguments(keywords)
+            if method == "save_weights":
+                self.check_weights_name(node, keywords)
+        keras_name = self.is_keras(node.func)
+        if keras_name:
+            self.check_keras_call(node, keras_name, keywords)
         verify = keywords.get("verify")
-        if (verify and isinstance(verify.value, ast.Constant) and verify.value.value is False
+        if (isinstance(verify, ast.Constant) and verify.value is False
                 and (method in _HTTP_CALLS or (qualified or "").split(".")[0] in ("requests", "httpx"))):
-            self.report(verify.value, "K3011")
-        name = method or (qualified or "").rsplit(".", 1)[-1] or getattr(func, "id", "")
+            self.report(verify, "K3011")
+        name = method or (qualified or "").rsplit(".", 1)[-1] or getattr(node.func, "id", "")
         if name in _EVALUATION_CALLS:
-            for argument in [*node.args, *(kw.value for kw in node.keywords)]:
+            for argument in [*node.args, *keywords.values()]:
                 self.evaluated_names |= _names_in(argument)
         if "validation_data" in keywords:
-            self.validations.append(keywords["validation_data"].value)
+            self.validations.append(keywords["validation_data"])
 
-    def check_weights_name(self, node: ast.Call, keywords: dict[str, ast.keyword]) -> None:
-        target = node.args[0] if node.args else getattr(keywords.get("filepath"), "value", None)
-        if isinstance(target, ast.JoinedStr):
-            target = target.values[-1] if target.values else None  # only a literal ending is readable
+    def check_keras1_arguments(self, keywords: dict[str, ast.expr]) -> None:
+        for name, replacement in _KERAS1_FIT_ARGUMENTS.items():
+            if name in keywords:
+                self.report(keywords[name], "K3004", message=f"{name}= is a Keras 1 argument that "
+                            f"Keras 3 rejects (TypeError); it is now {replacement}.")
+
+    def check_keras_call(self, node: ast.Call, keras_name: str, keywords: dict[str, ast.expr]) -> None:
+        """Optimizer arguments, layer input shapes and the Conv2D positional trap."""
+        last = keras_name.rsplit(".", 1)[-1]
+        if _within(keras_name, "keras.optimizers") and last.lower() in _OPTIMIZERS:
+            for argument, rule in (("lr", "K3006"), ("decay", "K3007")):
+                if argument in keywords:
+                    self.report(keywords[argument], rule)
+        if _within(keras_name, "keras.layers"):
+            for argument in _LAYER_INPUT_ARGUMENTS:
+                if argument in keywords:
+                    self.report(keywords[argument], "K3009")
+        # Conv2D(64, (3, 3), (2, 2)) names its strides on purpose; Conv2D(64, 3, 3) is Keras 1.
+        if (last in _CONVOLUTIONS and len(node.args) >= 3
+                and not any(isinstance(arg, ast.Starred) for arg in node.args)
+                and not isinstance(node.args[1], (ast.Tuple, ast.List))):
+            self.report(node.args[2], "K3010")
+
+    def check_weights_name(self, node: ast.Call, keywords: dict[str, ast.expr]) -> None:
+        target = node.args[0] if node.args else keywords.get("filepath")
+        described = "is"
+        if isinstance(target, ast.JoinedStr):  # an f-string: only its literal ending is readable
+            target, described = (target.values[-1] if target.values else None), "ends in"
         if isinstance(target, ast.Constant) and isinstance(target.value, str):
             if not target.value.endswith(".weights.h5"):
-                self.report(target, "K3008",
-                            message=RULES["K3008"].message + f" This one is {target.value!r}.")
+                self.report(target, "K3008", message=RULES["K3008"].message
+                            + f" This one {described} {target.value!r}.")
 
     # The test set ----------------------------------------------------------------------------
     def track_test_names(self, target: ast.expr, value: ast.expr) -> None:
-        """Names bound to the test half of ``load_data()``, or computed from test names, are test names."""
+        """Names bound to ``load_data()``'s test half, or computed from test names, are test names."""
         if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
                 and len(target.elts) == len(value.elts):
             for sub_target, sub_value in zip(target.elts, value.elts):
@@ -383,5 +394,6 @@ class _Analyzer(ast.NodeVisitor):
             reported = sorted(n for n in _names_in(value)
                               if self.is_test(n) and self.origins_of(n) & evaluated)
             if reported:
+                names = ", ".join(reported)
                 self.report(value, "K3012", message=RULES["K3012"].message
-                            + f" Validated on {', '.join(reported)}: the same test data the notebook evaluates on.")
+                            + f" Validated on {names}: the same test data the notebook evaluates on.")
