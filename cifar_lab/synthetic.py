@@ -26,7 +26,7 @@ _PALETTE = np.array(
     [[220, 40, 40], [40, 180, 60], [50, 80, 220], [230, 200, 40], [200, 60, 200]], dtype=np.float32
 )
 _COLOUR_JITTER = 30.0  # +- per channel, so colours vary within a class
-_NOISE_STD = 12.0  # per-pixel Gaussian noise, in 0..255 units
+_NOISE_AMPLITUDE = 20.0  # per-pixel uniform noise of +- this, in 0..255 units
 _STRIPE = 3.0  # stripe and checker period (pixels) per half cycle
 
 
@@ -80,5 +80,11 @@ def draw_images(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarra
         dy = grid[None, :, None] - centre[:, 1, None, None]
         mask = _shape_mask(shape, dx, dy, size)
         images[index] = np.where(mask[..., None], colour[:, None, None, :], background[index])
-    images += rng.standard_normal(images.shape, dtype=np.float32) * _NOISE_STD
-    return np.clip(images, 0, 255).round().astype(np.uint8), labels
+    noise = rng.random(images.shape, dtype=np.float32)
+    noise -= 0.5
+    noise *= 2 * _NOISE_AMPLITUDE
+    images += noise
+    # In place: these arrays are as large as the dataset.
+    np.clip(images, 0, 255, out=images)
+    np.rint(images, out=images)
+    return images.astype(np.uint8), labels
