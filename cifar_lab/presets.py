@@ -32,6 +32,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "val_fraction": 0.2,
         "learning_rate": None,
         "optimizer": None,
+        "canaries": 20,  # 05_ethics_report: wrong-label copies, each trained on with probability 1/2
+        "sampling_bias": True,  # 05_ethics_report: retrain with one class cut to 10% (three small trainings)
         "run_dir": None,
     },
     # A first real result in minutes on a laptop CPU: real CIFAR-10 (downloaded or cached), a subset.
@@ -46,6 +48,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "val_fraction": 0.2,
         "learning_rate": None,
         "optimizer": None,
+        "canaries": 100,  # 05_ethics_report: enough for an exposure histogram
+        "sampling_bias": True,
         "run_dir": None,
     },
     # The original assignment: all 50,000 training images, 20 epochs, batch 128, 20% held out.
@@ -60,6 +64,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "val_fraction": 0.2,
         "learning_rate": None,
         "optimizer": None,
+        "canaries": 100,
+        "sampling_bias": False,  # three more full-size trainings: opt in with -p sampling_bias True
         "run_dir": None,
     },
 }
