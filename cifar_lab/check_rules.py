@@ -47,7 +47,7 @@ _RULE_LIST = (
          "cells of a notebook are still checked).",
          "Fix the syntax error Python names here, e.g. print x -> print(x)."),
     Rule("K3001", "keras.utils.np_utils was removed",
-         "The keras.utils.np_utils module no longer exists: importing it raises ModuleNotFoundError.",
+         "The keras.utils.np_utils module no longer exists: importing it raises ImportError.",
          "from keras.utils import to_categorical\nY_train = to_categorical(y_train, 10)"),
     Rule("K3002", "Keras 2 layer submodule import path",
          "Keras 3 has no keras.layers.core, keras.layers.convolutional (or any other "
@@ -81,8 +81,9 @@ _RULE_LIST = (
          "model.save_weights('cifar10.weights.h5')  # or model.save('cifar10.keras') for "
          "architecture + weights + optimizer"),
     Rule("K3009", "input_shape= passed to a layer",
-         "Keras 3 warns on input_shape=/input_dim= in a layer and may drop it: the model is "
-         "declared with an explicit keras.Input instead.",
+         "Keras 3 warns on input_shape=/input_dim= in a layer: only the first layer added to a "
+         "Sequential model still uses it, anywhere else it is silently ignored. Declare the "
+         "input with keras.Input instead.",
          "model = keras.Sequential([keras.Input(shape=(32, 32, 3)),\n"
          "                          keras.layers.Conv2D(32, (3, 3), padding='same')])"),
     Rule("K3010", "Conv2D's third positional argument is strides (silent change)",
