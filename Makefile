@@ -26,7 +26,7 @@ run: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m mkdocs build --strict
 
-# Regenerate the figures under docs/img/ from the library, on synthetic data (offline, about a minute).
+# Regenerate the figures under docs/img/ (and the example sweep table) with the library, on synthetic data (offline).
 docs-figures: $(STAMP)
 	$(BIN)/python docs/gen_figures.py
 
