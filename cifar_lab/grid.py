@@ -1,0 +1,398 @@
+"""``cifar-lab grid``: a parameter sweep over the course notebooks, for instructors.
+
+A sweep file (YAML) names a preset, fixed parameters and a grid; every combination of the grid's
+values runs the notebooks in its own directory::
+
+    # sweep.yaml
+    preset: ci               # any run preset
+    notebooks: "02"          # optional: which notebooks (quote numbers); all by default
+    params:                  # optional: values every combination shares
+      n_per_class: 40
+    grid:                    # every combination of these values
+      optimizer: [adam, rmsprop]
+      augmentation: [none, recommended]
+      epochs: [1, 2]
+    run_dir: runs/sweep      # optional: default runs/<sweep file name>
+    plot_metric: test_accuracy   # optional: default the first figure named like accuracy
+    timeout: 600             # optional: seconds per cell, default the preset's
+
+Every combination is validated against the notebooks before any runs. A failed combination is
+recorded with its error and the others continue; re-running skips completed combinations (and,
+inside an interrupted one, its completed notebooks). The comparison is written to
+``run_dir/results.csv``, ``results.md`` and ``results.png``.
+
+Example::
+
+    $ cifar-lab grid sweep.yaml --jobs 2
+    >>> result = run_grid("sweep.yaml", jobs=2)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import functools
+import hashlib
+import io
+import itertools
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cifar_lab.notebook_params import ParameterError
+from cifar_lab.presets import closest
+from cifar_lab.runner import RunPlan, execute_plan, plan_run, write_json_atomic
+
+SWEEP_KEYS = ("preset", "notebooks", "params", "grid", "run_dir", "plot_metric", "timeout")
+RESULT_FILE = "result.json"
+
+
+@dataclass(frozen=True)
+class Combination:
+    """One point of the grid: its values, its directory name and its validated run plan."""
+
+    values: dict[str, Any]
+    name: str
+    plan: RunPlan
+
+    def fingerprint(self) -> str:
+        """A digest of every notebook's source and parameters: equal means the same work."""
+        return hashlib.sha256("".join(job.fingerprint() for job in self.plan.notebooks).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class GridResult:
+    """Each combination's recorded result (as in its ``result.json``) and the files written."""
+
+    run_dir: Path
+    results: tuple[dict[str, Any], ...]
+    files: tuple[Path, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(r["status"] == "done" for r in self.results)
+
+
+def load_sweep(path: str | Path) -> dict[str, Any]:
+    """Read a sweep file and return its settings with defaults filled in; the run is not planned yet.
+
+    Raises:
+        ParameterError: an unknown key (with the closest valid one), an empty or non-list grid
+            entry, or a name in both ``params`` and ``grid``.
+
+    Example:
+        >>> load_sweep("sweep.yaml")["grid"]  # doctest: +SKIP
+        {'optimizer': ['adam', 'rmsprop'], 'epochs': [1, 2]}
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"No sweep file at {path.resolve()}. Check the path (format: `cifar-lab grid -h`).")
+    try:
+        sweep = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ParameterError(f"{path} is not valid YAML: {error}") from None
+    if not isinstance(sweep, dict) or not isinstance(sweep.get("grid"), dict) or not sweep["grid"]:
+        raise ParameterError(f"{path} needs a `grid:` mapping of parameter names to lists of values (see `cifar-lab grid -h`).")
+    for key in sweep:
+        if key not in SWEEP_KEYS:
+            raise ParameterError(f"Unknown key {key!r} in {path}.{closest(str(key), SWEEP_KEYS)} Valid keys: {', '.join(SWEEP_KEYS)}.")
+    params = sweep.get("params") or {}
+    for name, values in sweep["grid"].items():
+        if not isinstance(values, list) or not values:
+            raise ParameterError(f"grid: {name} in {path} must be a non-empty list, e.g. {name}: [1, 2]; got {values!r}.")
+        if name in params:
+            raise ParameterError(f"{name!r} is in both params and grid of {path}; keep it in one.")
+    notebooks = sweep.get("notebooks")
+    if isinstance(notebooks, (int, list)):  # YAML reads `02` as the int 2
+        items = notebooks if isinstance(notebooks, list) else [notebooks]
+        notebooks = [f"{n:02d}" if isinstance(n, int) else str(n) for n in items]
+    return {
+        "preset": sweep.get("preset", "quick"),
+        "notebooks": notebooks,
+        "params": params,
+        "grid": sweep["grid"],
+        "run_dir": Path(sweep.get("run_dir") or Path("runs") / path.stem),
+        "plot_metric": sweep.get("plot_metric"),
+        "timeout": sweep.get("timeout"),
+    }
+
+
+def combination_name(values: dict[str, Any]) -> str:
+    """Return a directory name for one combination, readable and safe on every file system.
+
+    Example:
+        >>> combination_name({"optimizer": "adam", "learning_rate": 0.001})
+        'optimizer-adam_learning_rate-0.001'
+    """
+    safe = "".join(c if c.isalnum() or c in "-._" else "-" for c in "_".join(f"{k}-{v}" for k, v in values.items()))
+    return safe[:120]
+
+
+def plan_sweep(sweep: dict[str, Any], notebooks_dir: str | Path = "notebooks") -> list[Combination]:
+    """Validate every combination of ``sweep`` against the notebooks; nothing runs.
+
+    Raises:
+        ParameterError: as :func:`cifar_lab.runner.plan_run`, naming the failing combination.
+
+    Example:
+        >>> len(plan_sweep(load_sweep("sweep.yaml")))  # doctest: +SKIP
+        8
+    """
+    names = list(sweep["grid"])
+    combinations = []
+    for point in itertools.product(*sweep["grid"].values()):
+        values = dict(zip(names, point))
+        name = combination_name(values)
+        try:
+            plan = plan_run(sweep["preset"], params={**sweep["params"], **values}, notebooks=sweep["notebooks"],
+                            run_dir=Path(sweep["run_dir"]) / name, notebooks_dir=notebooks_dir, timeout=sweep["timeout"])
+        except ParameterError as error:
+            raise ParameterError(f"Combination {name}: {error}") from None
+        combinations.append(Combination(values, name, plan))
+    if len({c.name for c in combinations}) != len(combinations):
+        raise ParameterError("Two grid combinations map to the same directory name; make the grid values differ "
+                             "in letters or digits, not only in punctuation.")
+    return combinations
+
+
+def run_combination(combination: Combination, progress: bool = False) -> dict[str, Any]:
+    """Run one combination's notebooks and record the outcome in its ``result.json``; never raises.
+
+    Runs in a worker (a local process or a Dask worker), so everything it returns is plain data.
+    It prints a line as each notebook starts and ends (in the worker's output); ``progress`` adds
+    a bar of executed cells, readable only when combinations run one at a time.
+
+    Example:
+        >>> run_combination(plan_sweep(load_sweep("sweep.yaml"))[0])["status"]  # doctest: +SKIP
+        'done'
+    """
+    started = time.perf_counter()
+    try:
+        run = execute_plan(combination.plan, progress=progress,
+                           log=lambda line: print(f"  {combination.name} {line}", flush=True))
+        status, error = ("done", None) if run.ok else ("failed", run.error)
+        metrics = {o.stem: o.metrics for o in run.outcomes if o.metrics}
+    except Exception as exception:  # anything at all: recorded, and the other combinations go on
+        status, error, metrics = "failed", f"{type(exception).__name__}: {exception}", {}
+    result = {
+        "combination": combination.values,
+        "name": combination.name,
+        "status": status,
+        "error": error,
+        "seconds": round(time.perf_counter() - started, 2),
+        "metrics": metrics,
+        "fingerprint": combination.fingerprint(),
+    }
+    write_json_atomic(combination.plan.run_dir / RESULT_FILE, result)
+    return result
+
+
+def _recorded(combination: Combination) -> dict[str, Any] | None:
+    """The combination's result if it completed with the same notebooks and parameters, else None."""
+    path = combination.plan.run_dir / RESULT_FILE
+    if not path.exists():
+        return None
+    result = json.loads(path.read_text(encoding="utf-8"))
+    done = result.get("status") == "done" and result.get("fingerprint") == combination.fingerprint()
+    return result if done else None
+
+
+def run_grid(
+    sweep_path: str | Path,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    notebooks_dir: str | Path = "notebooks",
+    run_dir: str | Path | None = None,
+    force: bool = False,
+) -> GridResult:
+    """Run every combination of a sweep file, then write the comparison table and plot.
+
+    Args:
+        sweep_path: the YAML sweep file (format in this module's docstring).
+        jobs: combinations run at once in local processes.
+        scheduler: a Dask scheduler address; combinations go to that cluster instead.
+        notebooks_dir: the directory of ``NN_name.ipynb`` notebooks.
+        run_dir: overrides the sweep file's ``run_dir``.
+        force: run combinations already completed again.
+
+    Raises:
+        ParameterError: the sweep file or any combination is invalid (before anything runs).
+
+    Example:
+        >>> run_grid("sweep.yaml", jobs=2).ok  # doctest: +SKIP
+        True
+    """
+    from cifar_lab.executors import make_executor
+
+    sweep = load_sweep(sweep_path)
+    if run_dir is not None:
+        sweep["run_dir"] = Path(run_dir)
+    combinations = plan_sweep(sweep, notebooks_dir)
+    results: dict[int, dict[str, Any]] = {}
+    if not force:
+        results = {i: r for i, c in enumerate(combinations) if (r := _recorded(c)) is not None}
+    pending = [i for i in range(len(combinations)) if i not in results]
+    executor = make_executor(jobs, scheduler)
+    print(f"cifar-lab grid: {len(combinations)} combinations into {Path(sweep['run_dir']).resolve()}, "
+          f"{len(results)} already done, {len(pending)} to run on {executor.description}", flush=True)
+    finished = len(results)
+    work = functools.partial(run_combination, progress=jobs == 1 and not scheduler)
+    for position, result in executor.map_unordered(work, [combinations[i] for i in pending]):
+        index = pending[position]
+        if isinstance(result, BaseException):  # the worker itself was lost
+            result = {"combination": combinations[index].values, "name": combinations[index].name,
+                      "status": "failed", "error": f"{type(result).__name__}: {result}", "seconds": 0.0, "metrics": {}}
+        results[index] = result
+        finished += 1
+        outcome = f"done in {result['seconds']:.1f} s" if result["status"] == "done" else f"FAILED: {result['error']}"
+        print(f"[{finished}/{len(combinations)}] {result['name']}: {outcome}", flush=True)
+    ordered = tuple(results[i] for i in range(len(combinations)))
+    files = write_results(ordered, sweep["run_dir"], list(sweep["grid"]), sweep["plot_metric"])
+    return GridResult(Path(sweep["run_dir"]), ordered, files)
+
+
+def results_table(results: tuple[dict[str, Any], ...] | list[dict[str, Any]], grid_names: list[str]) -> list[dict[str, Any]]:
+    """Flatten results to rows: grid values, status, seconds, each headline figure, error.
+
+    A figure is named by itself, or ``<notebook>.<figure>`` when two notebooks report the same name.
+
+    Example:
+        >>> results_table([{"combination": {"epochs": 1}, "status": "done", "seconds": 2.0,
+        ...                 "metrics": {"02_cnn": {"test_accuracy": 0.5}}, "error": None}], ["epochs"])
+        [{'epochs': 1, 'status': 'done', 'seconds': 2.0, 'test_accuracy': 0.5, 'error': ''}]
+    """
+    owners: dict[str, set[str]] = {}
+    for result in results:
+        for stem, figures in result["metrics"].items():
+            for figure in figures:
+                owners.setdefault(figure, set()).add(stem)
+    rows = []
+    for result in results:
+        row = {name: result["combination"][name] for name in grid_names}
+        row.update(status=result["status"], seconds=result["seconds"])
+        for stem, figures in result["metrics"].items():
+            for figure, value in figures.items():
+                row[figure if len(owners[figure]) == 1 else f"{stem}.{figure}"] = value
+        row["error"] = (result.get("error") or "").splitlines()[0][:200] if result.get("error") else ""
+        rows.append(row)
+    return rows
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[str]:
+    columns: list[str] = []
+    for row in rows:
+        columns += [key for key in row if key not in columns and key != "error"]
+    return columns + ["error"]
+
+
+def _markdown(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    def cell(value: Any) -> str:
+        text = f"{value:.4g}" if isinstance(value, float) else str(value if value is not None else "")
+        return text.replace("|", "\\|")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(row.get(c, "")) for c in columns) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _write_text(path: Path, text: str) -> None:
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def write_results(
+    results: tuple[dict[str, Any], ...], run_dir: str | Path, grid_names: list[str], plot_metric: str | None = None
+) -> tuple[Path, ...]:
+    """Write ``results.csv``, ``results.md`` and (when a figure is numeric) ``results.png``; print the table.
+
+    ``plot_metric`` picks the plotted figure; by default the first whose name contains "accuracy",
+    else the first numeric one.
+
+    Example:
+        >>> write_results(run_grid("sweep.yaml").results, "runs/sweep", ["epochs"])  # doctest: +SKIP
+    """
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    rows = results_table(results, grid_names)
+    columns = _columns(rows)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    _write_text(run_dir / "results.csv", buffer.getvalue())
+    markdown = _markdown(rows, columns)
+    _write_text(run_dir / "results.md", markdown)
+    print(markdown, end="", flush=True)
+    files = [run_dir / "results.csv", run_dir / "results.md"]
+    numeric = [c for c in columns if any(isinstance(r.get(c), (int, float)) and not isinstance(r.get(c), bool)
+                                         for r in rows if r["status"] == "done") and c not in grid_names + ["seconds"]]
+    if plot_metric is not None and plot_metric not in numeric:
+        print(f"plot_metric {plot_metric!r} is not a numeric figure of the completed combinations "
+              f"(those are: {', '.join(numeric) or 'none'}); no plot written.", file=sys.stderr)
+        return tuple(files)
+    metric = plot_metric or next((c for c in numeric if "accuracy" in c), numeric[0] if numeric else None)
+    if metric is not None:
+        files.append(_plot(rows, grid_names, metric, run_dir / "results.png"))
+    return tuple(files)
+
+
+def _plot(rows: list[dict[str, Any]], grid_names: list[str], metric: str, path: Path) -> Path:
+    from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
+
+    done = [r for r in rows if r["status"] == "done" and isinstance(r.get(metric), (int, float))]
+    labels = [", ".join(f"{name}={r[name]}" for name in grid_names) for r in done]
+    figure = Figure(figsize=(7, 0.45 * len(done) + 1.4), layout="constrained")
+    axes = figure.add_subplot()
+    bars = axes.barh(range(len(done)), [r[metric] for r in done])
+    axes.bar_label(bars, fmt="%.4g", padding=2)
+    axes.set_yticks(range(len(done)), labels)
+    axes.invert_yaxis()
+    axes.set_xlabel(metric)
+    axes.set_title(f"{metric} per combination ({len(rows) - len(done)} failed, not shown)")
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
+    os.close(handle)
+    figure.savefig(tmp, dpi=100)
+    os.replace(tmp, path)
+    return path
+
+
+def add_command(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``cifar-lab grid`` to the CLI.
+
+    Example:
+        >>> add_command(argparse.ArgumentParser().add_subparsers())
+    """
+    parser = subparsers.add_parser("grid", help="run a parameter sweep over the notebooks",
+                                   description=__doc__.split("Example::")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sweep", help="the sweep file (YAML)")
+    parser.add_argument("--jobs", type=int, default=1, help="combinations run at once in local processes (default 1)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="send combinations to this Dask scheduler instead (needs cifar-lab[dask])")
+    parser.add_argument("--notebooks-dir", default="notebooks", help="directory of NN_name.ipynb notebooks")
+    parser.add_argument("--run-dir", default=None, help="where results go (default: the sweep file's run_dir)")
+    parser.add_argument("--force", action="store_true", help="re-run combinations already completed")
+    parser.set_defaults(func=_main)
+
+
+def _main(args: argparse.Namespace) -> int:
+    try:
+        result = run_grid(args.sweep, jobs=args.jobs, scheduler=args.scheduler, notebooks_dir=args.notebooks_dir,
+                          run_dir=args.run_dir, force=args.force)
+    except (ParameterError, ValueError, ImportError, ConnectionError) as error:
+        print(f"cifar-lab grid: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ncifar-lab grid: interrupted. Completed combinations are kept; run the same command again "
+              "to resume.", file=sys.stderr)
+        return 130
+    return 0 if result.ok else 1
