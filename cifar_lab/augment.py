@@ -66,8 +66,8 @@ AUGMENTATION_PRESETS: dict[str, dict[str, Any]] = {
 }
 
 _FILL_MODES = ("nearest", "reflect", "wrap", "constant")
-# (low, high, high included?) for the numeric knobs; the limits are what the layers accept and
-# what still leaves a recognisable 32x32 image.
+# (low, high, high included?) for the numeric knobs: what the Keras layers accept, and no more
+# padding or cutout than half / all of a 32x32 image.
 _RANGES: dict[str, tuple[float, float, bool]] = {
     "rotation_range": (0, 180, True),
     "width_shift_range": (0, 1, False),
@@ -156,6 +156,8 @@ def build_augmenter(
         TensorShape([2, 32, 32, 3])
     """
     knobs = augmentation_params(augmentation, **params)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}; e.g. seed=0.")
     import keras
 
     from cifar_lab.augment_layers import Cutout, RandomPadCrop

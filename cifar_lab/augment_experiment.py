@@ -342,3 +342,42 @@ def continue_with_augmentation(
         runs[variant] = {"history": result.history,
                          "test_accuracy": _accuracy(network, s["x_test"], s["y_test"])}
     return Continuation(start, augmentation, epochs, before, runs)
+
+
+def original_drop_numbers(
+    comparison: AugmentationComparison, continuation: Continuation | None = None
+) -> dict[str, float]:
+    """The measured numbers behind the three reasons the original's augmentation cost accuracy.
+
+    Needs runs named ``"none"`` and ``"original"`` in ``comparison`` (``"recommended"`` is added
+    when present). Keys: ``test_<run>`` (test accuracy); distortion: ``val_clean`` and
+    ``val_augmented_<preset>`` (the no-augmentation model on clean vs augmented validation
+    images); budget: ``best_val_epoch_<run>`` and ``late_val_gain_<run>`` (still learning when
+    the epochs ran out); with ``continuation``: ``test_before`` and, per variant,
+    ``val_after_1_<variant>`` and ``test_after_<variant>``.
+
+    Example:
+        >>> numbers = original_drop_numbers(comparison, continuation)  # doctest: +SKIP
+        >>> f"{numbers['test_none']:.1%} -> {numbers['test_after_reset']:.1%}"  # doctest: +SKIP
+    """
+    names = [name for name in ("none", "original", "recommended") if name in {r.name for r in comparison.runs}]
+    if names[:2] != ["none", "original"]:
+        raise ValueError("comparison needs runs named 'none' and 'original'; run compare_augmentations "
+                         "with augmentations=('none', 'original', 'recommended').")
+    plain = comparison.run("none").model
+    x_val, y_val = comparison.splits["x_val"], comparison.splits["y_val"]
+    numbers = {"val_clean": _accuracy(plain, x_val, y_val)}
+    for name in names:
+        run = comparison.run(name)
+        numbers[f"test_{name}"] = run.test_accuracy
+        numbers[f"best_val_epoch_{name}"] = run.best_val_epoch
+        numbers[f"late_val_gain_{name}"] = run.late_val_gain
+        if name != "none":
+            numbers[f"val_augmented_{name}"] = accuracy_under_augmentation(
+                plain, x_val, y_val, name, seed=comparison.seed)
+    if continuation is not None:
+        numbers["test_before"] = continuation.before["test_accuracy"]
+        for variant, run in continuation.runs.items():
+            numbers[f"val_after_1_{variant}"] = run["history"]["val_accuracy"][0]
+            numbers[f"test_after_{variant}"] = run["test_accuracy"]
+    return numbers

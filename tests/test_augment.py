@@ -285,3 +285,8 @@ def test_importing_augment_does_not_import_keras_or_matplotlib():
             "sys.exit(sorted({'keras', 'tensorflow', 'matplotlib'} & set(sys.modules)) or 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_negative_seed_is_an_error():
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        build_augmenter("recommended", seed=-1)

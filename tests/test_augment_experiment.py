@@ -11,6 +11,7 @@ from cifar_lab.augment_experiment import (
     accuracy_under_augmentation,
     compare_augmentations,
     continue_with_augmentation,
+    original_drop_numbers,
     plot_learning_curves,
 )
 from cifar_lab.data import make_synthetic
@@ -164,3 +165,25 @@ def test_accuracy_under_augmentation_is_seeded(recorded):
     model, x, y = comparison.run("none").model, comparison.splits["x_test"], comparison.splits["y_test"]
     first = accuracy_under_augmentation(model, x, y, "original", seed=5)
     assert first == accuracy_under_augmentation(model, x, y, "original", seed=5)
+
+
+def test_original_drop_numbers_gathers_the_measured_figures(recorded):
+    comparison, continuation, _ = recorded
+    # the fixture's third run is "cutout", not "recommended", so no recommended figures appear
+    numbers = original_drop_numbers(comparison, continuation)
+    model, s = comparison.run("none").model, comparison.splits
+    assert numbers["test_none"] == comparison.run("none").test_accuracy
+    assert numbers["test_original"] == comparison.run("original").test_accuracy
+    assert numbers["val_augmented_original"] == accuracy_under_augmentation(
+        model, s["x_val"], s["y_val"], "original", seed=comparison.seed)
+    assert numbers["best_val_epoch_original"] == comparison.run("original").best_val_epoch
+    assert numbers["test_after_reset"] == continuation.runs["reset"]["test_accuracy"]
+    assert "test_recommended" not in numbers
+
+
+def test_original_drop_numbers_needs_none_and_original_runs(recorded):
+    comparison, _, _ = recorded
+    partial = experiment.AugmentationComparison(comparison.runs[2:], comparison.model, EPOCHS, 32, 0,
+                                                comparison.hparams, comparison.splits)
+    with pytest.raises(ValueError, match="needs runs named 'none' and 'original'"):
+        original_drop_numbers(partial)
