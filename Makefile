@@ -22,6 +22,11 @@ test: $(STAMP)
 run: $(STAMP)
 	$(BIN)/cifar-lab run --preset quick
 
+# Regenerate the nbval goldens in tests/notebooks/: every notebook executed with the ci preset. Run it
+# after changing a notebook or what it prints, review the diff, commit. `make test` re-executes them.
+goldens: $(STAMP)
+	$(BIN)/python tests/notebooks/make_goldens.py
+
 # The documentation site, into site/; strict: a broken link, a missing reference or any warning fails.
 docs: $(STAMP)
 	$(BIN)/python -m mkdocs build --strict
