@@ -2,8 +2,8 @@
 
 Run it with ``make docs-figures`` (or ``python docs/gen_figures.py [NAME ...]`` for some of them).
 Everything uses the synthetic data set, so it runs offline and the same way everywhere; the pages say
-so under each figure. The short training run behind the learning curves and the confusion matrix
-takes about a minute on a 2-core CPU.
+so under each figure. The short training run (learning curves, confusion matrix, ethics figures) and
+the instructor guide's example sweep take a few minutes on a 2-core CPU.
 
 Example:
     $ python docs/gen_figures.py synthetic_samples
@@ -21,7 +21,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; no display on CI machines or over ssh
 
-IMG_DIR = Path(__file__).resolve().parent / "img"
+DOCS = Path(__file__).resolve().parent
+REPO = DOCS.parent
+IMG_DIR = DOCS / "img"
+SWEEP_FILE = DOCS / "examples" / "sweep.yaml"
+SWEEP_TABLE = DOCS / "examples" / "sweep_results.md"  # included in instructor-guide.md
 SEED = 0
 # The synthetic training run: big enough for a readable confusion matrix, small enough for a minute.
 N_TRAIN, N_TEST, EPOCHS = 4000, 1000, 4
@@ -73,14 +77,13 @@ def augmentation_previews() -> list[Path]:
     ]
 
 
-def copy_image(source: Path, name: str) -> Path:
-    """Copy a PNG the library wrote into ``docs/img/<name>.png`` atomically.
+def copy_file(source: Path, target: Path) -> Path:
+    """Copy a file the library wrote to ``target`` atomically.
 
     Example:
-        >>> copy_image(Path("runs/ethics/attack_roc.png"), "ethics_attack_roc")  # doctest: +SKIP
+        >>> copy_file(Path("runs/ethics/attack_roc.png"), IMG_DIR / "ethics_attack_roc.png")  # doctest: +SKIP
     """
-    target = IMG_DIR / f"{name}.png"
-    handle, temporary = tempfile.mkstemp(dir=IMG_DIR, prefix=f".{name}.", suffix=".png")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(source.read_bytes())
@@ -121,14 +124,27 @@ def training_run() -> list[Path]:
                       member_indices=members, canaries=canaries, seed=SEED,
                       parameters={"epochs": EPOCHS, "canaries": N_CANARIES})
         for key, file_name in ETHICS_FIGURES.items():
-            written.append(copy_image(Path(report_dir) / file_name, f"ethics_{key}"))
+            written.append(copy_file(Path(report_dir) / file_name, IMG_DIR / f"ethics_{key}.png"))
     return written
+
+
+def worked_sweep() -> list[Path]:
+    """Run the instructor guide's example sweep; keep its table and plot for the page."""
+    from cifar_lab.grid import run_grid
+
+    with tempfile.TemporaryDirectory() as run_dir:
+        result = run_grid(SWEEP_FILE, jobs=2, notebooks_dir=REPO / "notebooks", run_dir=run_dir)
+        if not result.ok:
+            raise RuntimeError(f"The example sweep had failed combinations; see the table in {run_dir}.")
+        return [copy_file(Path(run_dir) / "results.md", SWEEP_TABLE),
+                copy_file(Path(run_dir) / "results.png", IMG_DIR / "sweep_results.png")]
 
 
 FIGURES: dict[str, Callable[[], list[Path]]] = {
     "synthetic_samples": synthetic_samples,
     "augmentation_previews": augmentation_previews,
     "training_run": training_run,
+    "worked_sweep": worked_sweep,
 }
 
 
@@ -145,7 +161,7 @@ def main(names: list[str]) -> int:
         return 2
     for name in names or list(FIGURES):
         for path in FIGURES[name]():
-            print(f"wrote {path.relative_to(IMG_DIR.parent.parent)}")
+            print(f"wrote {path.relative_to(REPO)}")
     return 0
 
 

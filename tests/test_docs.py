@@ -132,3 +132,10 @@ def test_executed_notebooks_are_rendered_into_the_site_when_asked_for(tmp_path, 
     assert "A demo" in page and "hello" in page and "{'epochs': 2}" in page
     assert "ZeroDivisionError" in page and "\x1b" not in page
     assert (tmp_path / "site" / "notebooks" / "09_demo_cell02_1.png").exists()
+
+
+def test_every_recorded_benchmark_result_is_included_in_the_performance_page():
+    page = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    results = sorted((ROOT / "benchmarks" / "results").glob("*.txt"))
+    missing = [p.name for p in results if f'--8<-- "benchmarks/results/{p.name}"' not in page]
+    assert missing == []
