@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import ast
 import pkgutil
+import re
 from pathlib import Path
 
 from griffe import DocstringSectionKind
 from griffe._internal.docstrings import google as griffe_google
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 PACKAGE = "cifar_lab"
 REFERENCE_SECTION = "API reference"
+# Some docstrings use reStructuredText conventions that Markdown shows literally: a role before a
+# name (:func:`f`) and "Example::" before an indented block (which Markdown already shows as code).
+RST_ROLE = re.compile(r":(?:func|data|class|mod|meth|attr|exc|obj):(?=<code>)")
+RST_LITERAL_MARKER = re.compile(r"\b(Examples?)::</p>")
 
 
 def api_modules(root: Path) -> list[str]:
@@ -94,3 +100,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         content = f"::: {PACKAGE}.{name}\n"
         files.append(File.generated(config, f"reference/{name}.md", content=content))
     return files
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if not page.file.src_uri.startswith("reference/"):
+        return html
+    return RST_LITERAL_MARKER.sub(r"\1:</p>", RST_ROLE.sub("", html))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import re
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,13 @@ def test_every_cifar_lab_module_has_an_api_reference_page(built_site):
 def test_api_reference_pages_render_the_docstrings(built_site):
     page = (built_site / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
     assert 'id="cifar_lab.cli.build_parser"' in page
+
+
+def test_api_reference_shows_no_restructuredtext_markup(built_site):
+    pages = [p.read_text(encoding="utf-8") for p in (built_site / "reference").rglob("index.html")]
+    pattern = re.compile(r":(?:func|data|class|mod|meth|attr|exc|obj):<code>|Examples?::")
+    leftovers = [match for page in pages for match in pattern.findall(page)]
+    assert leftovers == []
 
 
 BROKEN_REFERENCES = {
