@@ -7,7 +7,8 @@ Three papermill traps are handled here:
   :class:`CurrentPythonKernelManager` always starts ``ipykernel`` on ``sys.executable``.
 - Port races: jupyter_client picks "free" TCP ports by binding and releasing them, so kernels starting at
   the same moment (``cifar-lab grid --jobs 2``) can pick the same port. On POSIX the kernel talks over
-  Unix sockets in a private directory instead: no ports at all.
+  Unix sockets in a private directory instead: no ports at all. (ZeroMQ has no such sockets on
+  Windows; there kernels keep TCP and the rare race remains.)
 - No timeout: papermill waits forever on a hung cell; here every cell gets ``timeout`` seconds.
 
 The executed notebook is written next to its final path under a temporary name while it runs and moved
@@ -60,6 +61,10 @@ class CurrentPythonKernelManager(AsyncKernelManager):
         True
     """
 
+    #: File receiving the kernel process's own stdout and stderr (TensorFlow's C++ log lines, which
+    #: bypass the notebook's outputs and would interleave with the progress display); None: inherited.
+    kernel_log: str | None = None
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._socket_dir: str | None = None
@@ -78,6 +83,12 @@ class CurrentPythonKernelManager(AsyncKernelManager):
                 language="python",
             )
         return self._kernel_spec
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        if self.kernel_log is None:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        with open(self.kernel_log, "ab") as log:  # the kernel gets its own copy of the descriptor
+            return await super()._async_launch_kernel(kernel_cmd, stdout=log, stderr=log, **kw)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
@@ -112,6 +123,7 @@ def execute_notebook(
     *,
     timeout: float | None,
     progress: bool = True,
+    kernel_log: str | Path | None = None,
 ) -> None:
     """Run ``source`` with ``parameters`` on this Python and write the executed copy to ``output``.
 
@@ -121,6 +133,8 @@ def execute_notebook(
         parameters: values papermill injects after the parameters cell (already type-checked).
         timeout: seconds any one cell may run; ``None`` or 0 waits forever.
         progress: show a bar of executed cells, labelled with the notebook's name.
+        kernel_log: a file for the kernel process's own output (C++ library logs); by default it
+            goes to this process's terminal.
 
     Raises:
         NotebookFailed: a cell raised or ran past ``timeout``; the executed notebook is kept as
@@ -133,6 +147,11 @@ def execute_notebook(
     source, output = Path(source), Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(output)
+    manager = CurrentPythonKernelManager
+    if kernel_log is not None:
+        Path(kernel_log).parent.mkdir(parents=True, exist_ok=True)
+        Path(kernel_log).write_bytes(b"")
+        manager = type("LoggedKernelManager", (CurrentPythonKernelManager,), {"kernel_log": str(kernel_log)})
     if _QUIET_PAPERMILL not in logging.getLogger("papermill").filters:
         logging.getLogger("papermill").addFilter(_QUIET_PAPERMILL)
     try:
@@ -141,7 +160,7 @@ def execute_notebook(
             str(partial),
             parameters=parameters,
             kernel_name="python3",  # only labels the output; the manager below picks the interpreter
-            kernel_manager_class=CurrentPythonKernelManager,
+            kernel_manager_class=manager,
             progress_bar={"desc": source.stem, "leave": True} if progress else False,
             execution_timeout=timeout or None,
             start_timeout=120,  # a first TensorFlow-era kernel start on a busy 2-core machine is slow
@@ -157,8 +176,9 @@ def execute_notebook(
             f"working, not hung, allow more with --timeout SECONDS. {_kept(partial, output)}"
         ) from None
     except Exception as error:
+        log_hint = f" The kernel's own output is in {kernel_log}." if kernel_log else ""
         raise NotebookFailed(f"{source.stem} could not run: {type(error).__name__}: {error}. "
-                             f"{_kept(partial, output)}") from error
+                             f"{_kept(partial, output)}{log_hint}") from error
     except BaseException:  # Ctrl-C: leave only completed notebooks behind
         partial.unlink(missing_ok=True)
         raise

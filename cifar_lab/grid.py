@@ -256,6 +256,7 @@ def run_grid(
         print(f"[{finished}/{len(combinations)}] {result['name']}: {outcome}", flush=True)
     ordered = tuple(results[i] for i in range(len(combinations)))
     files = write_results(ordered, sweep["run_dir"], list(sweep["grid"]), sweep["plot_metric"])
+    print("written: " + ", ".join(str(f) for f in files), flush=True)
     return GridResult(Path(sweep["run_dir"]), ordered, files)
 
 

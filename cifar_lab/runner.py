@@ -7,6 +7,7 @@ executes, then runs the notebooks in order into one run directory::
       notebooks/01_data.ipynb ...   executed copies (02_x.failed.ipynb when a notebook failed)
       metrics/01_data.json ...      headline figures, written by each notebook
       run_state.json                what completed with which parameters: the resume record
+      logs/01_data.log ...          the kernels' own output (TensorFlow's C++ log lines)
       ...                           figures, models: whatever the notebooks save
 
 Re-running the same command skips the notebooks already completed with the same parameters and the
@@ -187,7 +188,11 @@ def plan_run(
         check_preset(preset)
     except ValueError as error:
         raise ParameterError(str(error)) from None
-    explicit = {k: v for k, v in dict(params or {}, data=data).items() if v is not None}
+    explicit = {k: v for k, v in (params or {}).items() if v is not None}
+    if data is not None:
+        if explicit.get("data", data) != data:
+            raise ParameterError(f"data is given twice ({data!r} and {explicit['data']!r}); keep one.")
+        explicit["data"] = data
     if "preset" in explicit or "run_dir" in explicit:
         raise ParameterError("Give the preset and the run directory with --preset and --run-dir, not -p.")
     sources = find_notebooks(notebooks_dir, notebooks)
@@ -275,7 +280,8 @@ def execute_plan(
         say(f"[{index}/{total}] {job.stem}: running")
         started = time.perf_counter()
         try:
-            execute_notebook(job.source, output, job.parameters, timeout=plan.timeout, progress=progress)
+            execute_notebook(job.source, output, job.parameters, timeout=plan.timeout, progress=progress,
+                             kernel_log=plan.run_dir / "logs" / f"{job.stem}.log")
         except NotebookFailed as error:
             seconds = time.perf_counter() - started
             state["notebooks"][job.stem] = {"fingerprint": fingerprint, "status": "failed", "seconds": seconds, "error": str(error)}

@@ -68,6 +68,11 @@ def test_the_kernel_is_this_python_whatever_kernel_the_notebook_names(completed)
     assert completed.outcomes[0].metrics["python"] == sys.executable
 
 
+def test_the_kernels_own_output_goes_to_a_log_in_the_run_dir(completed):
+    log = completed.run_dir / "logs" / "01_first.log"
+    assert "written by the kernel process itself" in log.read_text()
+
+
 def test_summary_table_lists_each_notebooks_headline_figures(completed):
     summary = format_summary(completed)
     assert summary.splitlines()[0].split() == ["notebook", "status", "seconds", "figure", "value"]
