@@ -77,6 +77,15 @@ def test_api_reference_shows_no_restructuredtext_markup(built_site):
     assert leftovers == []
 
 
+def test_the_presets_table_is_generated_from_cifar_lab_presets(built_site):
+    from cifar_lab.presets import PRESETS
+
+    page = (built_site / "instructor-guide" / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr>\s*<td><code>(\w+)</code></td>", page)
+    assert set(PRESETS["quick"]) <= set(rows)
+    assert "presets-table" not in page
+
+
 BROKEN_REFERENCES = {
     "no-such-page.md": "[a page that does not exist](no-such-page.md)",
     "no-such-section": "[a missing anchor](quickstart.md#no-such-section)",
