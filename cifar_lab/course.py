@@ -32,7 +32,7 @@ import math
 import numbers
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,19 @@ class Splits:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+
+
+    def training_data(self) -> CifarData:
+        """The data as a ``CifarData`` whose training set is this split's training part.
+
+        For library functions that take a ``CifarData`` and should see only the images a model was
+        trained on (``cifar_lab.ethics.ethics_report``, ``cifar_lab.sampling_bias``).
+
+        Example:
+            >>> splits.training_data().x_train.shape == splits.x_train.shape  # doctest: +SKIP
+            True
+        """
+        return replace(self.data, x_train=self.x_train, y_train=self.y_train)
 
 
 @dataclass(frozen=True)
@@ -180,6 +193,24 @@ def _recorded_params(params: dict[str, Any], name: str, augmentation: str | None
     return recorded
 
 
+def build_from_params(params: dict[str, Any], *, model: str | None = None) -> Any:
+    """Build model ``model`` (default ``params["model"]``) with ``params["seed"]``, compiled.
+
+    ``learning_rate`` and ``optimizer`` from ``params`` (when not None) tune the model the parameters
+    name; any other model keeps its own recipe from ``cifar_lab.models.MODELS``.
+
+    Example:
+        >>> network = build_from_params({"model": "original", "seed": 0, "learning_rate": None,
+        ...                              "optimizer": None})  # doctest: +SKIP
+    """
+    from cifar_lab.models import build_model
+
+    name = model or params["model"]
+    tuned = name == params["model"]
+    hparams = {key: params[key] for key in ("learning_rate", "optimizer") if tuned and params.get(key) is not None}
+    return build_model(name, seed=params["seed"], **hparams)
+
+
 def train_or_load(
     params: dict[str, Any],
     splits: Splits,
@@ -203,7 +234,6 @@ def train_or_load(
     """
     from cifar_lab.augment import build_augmenter
     from cifar_lab.checkpoint import load_model, save_model
-    from cifar_lab.models import build_model
     from cifar_lab.train import train_model
 
     name = model or params["model"]
@@ -215,10 +245,7 @@ def train_or_load(
         return Trained(load_model(directory / "model.keras"), history, directory, loaded=True)
 
     params_file.unlink(missing_ok=True)
-    # learning_rate / optimizer tune the model the parameters name; another model keeps its own recipe.
-    tuned = name == params["model"]
-    hparams = {key: params[key] for key in ("learning_rate", "optimizer") if tuned and params.get(key) is not None}
-    net = build_model(name, seed=params["seed"], **hparams)
+    net = build_from_params(params, model=name)
     augment = None if augmentation in (None, "none") else build_augmenter(augmentation, seed=params["seed"])
     result = train_model(
         net,

@@ -31,10 +31,27 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "notebooks"
 GOLDENS = ROOT / "tests" / "notebooks"
 PARAMETERS = {"preset": "ci"}
-# The kernels' environment, identical here and in the nbval run: quiet TensorFlow C++ logging (its
-# INFO/WARNING lines land in cell outputs) and the inline matplotlib backend, whatever the shell sets.
-KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 KEPT_NOTEBOOK_METADATA = ("kernelspec",)
+# TensorFlow's C++ code logs straight to file descriptor 2, with timestamps and thread ids, and some of
+# it before its log level applies; ipykernel would copy those lines into whichever cell is running.
+# With fd capture off they go to the kernel's own stderr (the terminal) and the outputs stay Python's.
+KERNEL_CONFIG = "c.IPKernelApp.capture_fd_output = False\n"
+
+
+def kernel_environment(scratch: Path) -> dict[str, str]:
+    """The environment the golden kernels run in, used identically when nbval re-executes them.
+
+    An IPython directory in ``scratch`` holding :data:`KERNEL_CONFIG`, quiet TensorFlow logging and the
+    inline matplotlib backend whatever the shell sets.
+    """
+    profile = scratch / "ipython" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.py").write_text(KERNEL_CONFIG)
+    return {
+        "IPYTHONDIR": str(scratch / "ipython"),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
 
 
 def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -58,10 +75,10 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def make_goldens() -> list[Path]:
     """Execute every course notebook with the ci preset and write its golden copy; return the paths."""
-    os.environ.update(KERNEL_ENV)
     sources = sorted(SOURCES.glob("[0-9][0-9]_*.ipynb"))
     written = []
     with tempfile.TemporaryDirectory(prefix="cifar-lab-goldens-") as scratch:
+        os.environ.update(kernel_environment(Path(scratch)))
         for source in sources:
             print(f"executing {source.name} ...", flush=True)
             executed = papermill.execute_notebook(
