@@ -26,6 +26,20 @@ SECTION = "Executed notebooks"
 PAGE_DIR = "notebooks"
 # Terminal colour codes in tracebacks and Keras progress output.
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# Markdown a cell displays (the model card) links its figures relative to the run directory, which is
+# not part of the site; the notebook shows those figures as outputs of their own anyway.
+MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+HEADING = re.compile(r"^(#{1,4}) ", re.MULTILINE)
+
+
+def displayed_markdown(text: str) -> str:
+    r"""Return Markdown a cell displayed, fit for the middle of a page: headings two levels down, figures as captions.
+
+    Example:
+        >>> displayed_markdown("# Card\n![Recall](recall.png)")
+        '### Card\n*(figure: Recall)*'
+    """
+    return MARKDOWN_IMAGE.sub(r"*(figure: \1)*", HEADING.sub(r"\1## ", text))
 
 
 def notebook_paths() -> list[Path]:
@@ -85,6 +99,8 @@ def render(notebook: nbformat.NotebookNode, stem: str) -> tuple[str, dict[str, b
                 parts.append(fenced(ANSI_ESCAPE.sub("", output.text)))
             elif output.output_type == "error":
                 parts.append(fenced(ANSI_ESCAPE.sub("", "\n".join(output.traceback))))
+            elif "text/markdown" in data:
+                parts.append(displayed_markdown(data["text/markdown"]))
             elif "image/png" in data:
                 name = f"{stem}_cell{number:02d}_{index}.png"
                 images[name] = base64.b64decode(data["image/png"])

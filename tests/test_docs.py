@@ -132,10 +132,13 @@ def executed_notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(png).decode()}),
         nbformat.v4.new_output("execute_result", data={"text/plain": "{'epochs': 2}"}, execution_count=1),
     ]
+    card = nbformat.v4.new_code_cell("Markdown(card)")
+    card.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/markdown": "# Model card\n\n![Per-class recall](per_class_recall.png)", "text/plain": "<Markdown>"})]
     failing = nbformat.v4.new_code_cell("1 / 0")
     failing.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
                                               traceback=["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"])]
-    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 9. A demo"), code, failing])
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 9. A demo"), code, failing, card])
 
 
 def test_executed_notebooks_are_rendered_into_the_site_when_asked_for(tmp_path, monkeypatch):
@@ -148,6 +151,7 @@ def test_executed_notebooks_are_rendered_into_the_site_when_asked_for(tmp_path, 
     page = (tmp_path / "site" / "notebooks" / "09_demo" / "index.html").read_text(encoding="utf-8")
     assert "A demo" in page and "hello" in page and "{'epochs': 2}" in page
     assert "ZeroDivisionError" in page and "\x1b" not in page
+    assert "<h3" in page and "Model card" in page and "(figure: Per-class recall)" in page
     assert (tmp_path / "site" / "notebooks" / "09_demo_cell02_1.png").exists()
 
 
