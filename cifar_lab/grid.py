@@ -21,6 +21,10 @@ recorded with its error and the others continue; re-running skips completed comb
 inside an interrupted one, its completed notebooks). The comparison is written to
 ``run_dir/results.csv``, ``results.md`` and ``results.png``.
 
+``--jobs N`` runs N combinations at once in local processes; ``--scheduler ADDRESS`` sends them to a
+Dask cluster instead, whose workers must see the notebooks and the run directory at the same paths
+(a shared file system): paths are resolved here before the combinations are sent.
+
 Example::
 
     $ cifar-lab grid sweep.yaml --jobs 2
@@ -374,7 +378,7 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
         >>> add_command(argparse.ArgumentParser().add_subparsers())
     """
     parser = subparsers.add_parser("grid", help="run a parameter sweep over the notebooks",
-                                   description=__doc__.split("Example::")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+                                   description=__doc__.split("Example::")[0].replace("``", ""), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sweep", help="the sweep file (YAML)")
     parser.add_argument("--jobs", type=int, default=1, help="combinations run at once in local processes (default 1)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",

@@ -356,24 +356,6 @@ def run_notebooks(
     return result
 
 
-def add_parameter_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--preset``, ``--data``, ``-p NAME VALUE``, ``--notebooks``, ``--notebooks-dir``, ``--timeout``.
-
-    Shared by ``cifar-lab run`` and ``cifar-lab grid`` so both spell their options the same way.
-
-    Example:
-        >>> add_parameter_arguments(argparse.ArgumentParser())
-    """
-    parser.add_argument("--preset", default=None, help=f"run preset: {', '.join(PRESETS)} (default: quick)")
-    parser.add_argument("--data", default=None, help="data source: auto, cifar10, synthetic or a path")
-    parser.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                        help="set a notebook parameter; VALUE is converted to the type its parameters cell declares")
-    parser.add_argument("--notebooks", default=None, help="which notebooks, by number: e.g. 01,03 (default: all)")
-    parser.add_argument("--notebooks-dir", default="notebooks", help="directory of NN_name.ipynb notebooks")
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="seconds one cell may run before the run fails (default: the preset's; 0: none)")
-
-
 def parse_param_pairs(pairs: list[list[str]]) -> dict[str, str]:
     """Return ``-p NAME VALUE`` pairs as a dict, refusing a name given twice.
 
@@ -396,8 +378,17 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
         >>> add_command(argparse.ArgumentParser().add_subparsers())
     """
     parser = subparsers.add_parser("run", help="run the course notebooks headless (papermill)",
-                                   description=__doc__.splitlines()[0])
-    add_parameter_arguments(parser)
+                                   description="Run the course notebooks in order with papermill into one run "
+                                   "directory, validating every parameter first; re-running resumes.",
+                                   epilog="example: cifar-lab run --preset quick --notebooks 01,02 -p epochs 3")
+    parser.add_argument("--preset", default="quick", help=f"run preset: {', '.join(PRESETS)} (default: quick)")
+    parser.add_argument("--data", default=None, help="data source: auto, cifar10, synthetic or a path")
+    parser.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="set a notebook parameter; VALUE is converted to the type its parameters cell declares")
+    parser.add_argument("--notebooks", default=None, help="which notebooks, by number: e.g. 01,03 (default: all)")
+    parser.add_argument("--notebooks-dir", default="notebooks", help="directory of NN_name.ipynb notebooks")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds one cell may run before the run fails (default: the preset's; 0: none)")
     parser.add_argument("--run-dir", default=None, help="where results go (default: runs/<preset>)")
     parser.add_argument("--force", action="store_true", help="re-run notebooks already completed")
     parser.set_defaults(func=_main)
@@ -406,7 +397,7 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
 def _main(args: argparse.Namespace) -> int:
     try:
         result = run_notebooks(
-            args.preset or "quick", data=args.data, params=parse_param_pairs(args.param),
+            args.preset, data=args.data, params=parse_param_pairs(args.param),
             notebooks=args.notebooks, run_dir=args.run_dir, notebooks_dir=args.notebooks_dir,
             timeout=args.timeout, force=args.force,
         )
