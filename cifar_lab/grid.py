@@ -108,6 +108,8 @@ def load_sweep(path: str | Path) -> dict[str, Any]:
         if key not in SWEEP_KEYS:
             raise ParameterError(f"Unknown key {key!r} in {path}.{closest(str(key), SWEEP_KEYS)} Valid keys: {', '.join(SWEEP_KEYS)}.")
     params = sweep.get("params") or {}
+    if not isinstance(params, dict):
+        raise ParameterError(f"params in {path} must be a mapping of names to values, e.g. params: {{n_per_class: 40}}.")
     for name, values in sweep["grid"].items():
         if not isinstance(values, list) or not values:
             raise ParameterError(f"grid: {name} in {path} must be a non-empty list, e.g. {name}: [1, 2]; got {values!r}.")
@@ -226,6 +228,9 @@ def run_grid(
         notebooks_dir: the directory of ``NN_name.ipynb`` notebooks.
         run_dir: overrides the sweep file's ``run_dir``.
         force: run combinations already completed again.
+
+    With ``jobs`` above 1, call it from a script under ``if __name__ == "__main__":``: worker
+    processes are started with ``spawn``, which imports the calling script again.
 
     Raises:
         ParameterError: the sweep file or any combination is invalid (before anything runs).
@@ -380,7 +385,7 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("grid", help="run a parameter sweep over the notebooks",
                                    description=__doc__.split("Example::")[0].replace("``", ""), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sweep", help="the sweep file (YAML)")
-    parser.add_argument("--jobs", type=int, default=1, help="combinations run at once in local processes (default 1)")
+    parser.add_argument("--jobs", type=int, default=1, help="combinations run at once in local processes (default 1; ignored with --scheduler)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="send combinations to this Dask scheduler instead (needs cifar-lab[dask])")
     parser.add_argument("--notebooks-dir", default="notebooks", help="directory of NN_name.ipynb notebooks")

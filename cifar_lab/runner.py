@@ -39,6 +39,8 @@ from cifar_lab.presets import CELL_TIMEOUT_S, PRESETS, check_preset, resolve_par
 STATE_FILE = "run_state.json"
 # Every notebook must declare these: the runner passes the preset and one shared run directory.
 REQUIRED_PARAMETERS = ("preset", "run_dir")
+# Values of ``data`` that name a source rather than a path (cifar_lab.data.load_cifar10).
+DATA_SOURCES = ("auto", "cifar10", "synthetic")
 
 
 @dataclass(frozen=True)
@@ -214,8 +216,9 @@ def plan_run(
         for name, value in explicit.items():
             if name in names:
                 values[name] = coerce(names[name], value, where=f"the value for {source.stem}")
-        if isinstance(values.get("data"), str) and os.path.exists(values["data"]):
-            values["data"] = os.path.abspath(values["data"])  # the kernel may start in another directory
+        data_value = values.get("data")
+        if isinstance(data_value, str) and data_value not in DATA_SOURCES and os.path.exists(data_value):
+            values["data"] = os.path.abspath(data_value)  # a Dask worker may start in another directory
         jobs.append(NotebookJob(source.resolve(), values))
     if timeout is None:
         timeout = CELL_TIMEOUT_S[preset]

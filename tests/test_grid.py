@@ -74,6 +74,7 @@ def test_a_number_prefix_for_notebooks_survives_yaml_reading_it_as_an_int(tmp_pa
         ("preset: ci\nparam: {}\ngrid:\n  epochs: [1]\n", "Unknown key 'param' in .*Did you mean 'params'\\?"),
         ("grid:\n  epochs: 3\n", "grid: epochs in .* must be a non-empty list, e.g. epochs: \\[1, 2\\]"),
         ("params: {epochs: 1}\ngrid:\n  epochs: [2]\n", "'epochs' is in both params and grid"),
+        ("params: [epochs]\ngrid:\n  seed: [2]\n", "params in .* must be a mapping of names to values"),
     ],
 )
 def test_malformed_sweep_files_are_refused_with_the_fix(tmp_path, text, message):

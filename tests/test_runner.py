@@ -144,6 +144,9 @@ def test_preset_cell_timeout_applies_by_default(tmp_path):
         (["--preset", "quik"], "Unknown preset 'quik'. Did you mean 'quick'?"),
         (["--notebooks", "07"], "--notebooks '07' matches 0 notebooks; give a number prefix that picks exactly one of: 01_first, 02_second"),
         (["--notebooks", "02", "--data", "synthetic"], "Unknown parameter 'data' for the selected notebooks (02_second)"),
+        (["--data", "synthetic", "-p", "data", "auto"], "data is given twice ('synthetic' and 'auto'); keep one."),
+        (["-p", "epochs", "1", "-p", "epochs", "2"], "-p epochs is given twice ('1' and '2'); keep one."),
+        (["-p", "preset", "full"], "Give the preset and the run directory with --preset and --run-dir, not -p."),
     ],
 )
 def test_bad_parameters_stop_the_cli_before_anything_runs(tmp_path, capsys, args, message):
@@ -152,6 +155,18 @@ def test_bad_parameters_stop_the_cli_before_anything_runs(tmp_path, capsys, args
     assert code == 2
     assert message in capsys.readouterr().err
     assert not run_dir.exists()
+
+
+def test_a_relative_data_path_is_made_absolute_but_source_names_are_kept(tmp_path, monkeypatch):
+    from cifar_lab.runner import plan_run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mini.tar.gz").write_bytes(b"")
+    (tmp_path / "synthetic").mkdir()  # a directory that happens to share a source's name
+    job = plan_run("ci", data="mini.tar.gz", notebooks="01", notebooks_dir=FIXTURES).notebooks[0]
+    assert job.parameters["data"] == str(tmp_path / "mini.tar.gz")
+    job = plan_run("ci", data="synthetic", notebooks="01", notebooks_dir=FIXTURES).notebooks[0]
+    assert job.parameters["data"] == "synthetic"
 
 
 def test_a_value_derived_in_a_parameters_cell_stops_the_run(tmp_path):
