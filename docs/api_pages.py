@@ -13,8 +13,6 @@ import pkgutil
 import re
 from pathlib import Path
 
-from griffe import DocstringSectionKind
-from griffe._internal.docstrings import google as griffe_google
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -77,11 +75,6 @@ def _repo_root(config: MkDocsConfig) -> Path:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    # The project writes "Example:" (singular) above doctests. Griffe only parses "Examples:" as
-    # code; anything else becomes a Markdown admonition, where ">>>" lines turn into nested quotes
-    # and subscripts such as d["loss"] into broken cross-references. Griffe has no public option
-    # for section aliases, so register the singular spelling in its table.
-    griffe_google._section_kind.setdefault("example", DocstringSectionKind.examples)
     entries = [{name: f"reference/{name}.md"} for name in api_modules(_repo_root(config))]
     for item in config.nav:
         if isinstance(item, dict) and REFERENCE_SECTION in item:
