@@ -11,8 +11,7 @@ plus one batch, never a second full copy. Archives are read in place; nothing is
 
 Example::
 
-    >>> arrays = read_cifar_files("cifar-10-python.tar.gz")  # doctest: +SKIP
-    >>> arrays.x_train.shape
+    >>> read_cifar_files("cifar-10-python.tar.gz").x_train.shape  # doctest: +SKIP
     (50000, 32, 32, 3)
 """
 
@@ -25,6 +24,7 @@ import posixpath
 import tarfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -110,7 +110,7 @@ def _directory_entries(directory: Path) -> dict[str, _Entry]:
     for position, name in enumerate((*TRAIN_BATCHES, TEST_BATCH, META_FILE)):
         file = batch_dir / name
         if file.is_file():
-            entries[name] = _Entry(str(file), file.stat().st_size, position, lambda file=file: open(file, "rb"))
+            entries[name] = _Entry(str(file), file.stat().st_size, position, partial(open, file, "rb"))
     return entries
 
 
@@ -130,9 +130,8 @@ def _open_archive(path: Path) -> Iterator[dict[str, _Entry]]:
             _refuse_unsafe_member(path, member)
             folder, name = posixpath.split(posixpath.normpath(member.name))
             if member.isfile() and folder in ("", BATCH_DIR) and name in (*TRAIN_BATCHES, TEST_BATCH, META_FILE):
-                entries[name] = _Entry(
-                    f"{path}:{member.name}", member.size, member.offset, lambda member=member: archive.extractfile(member)
-                )
+                opener = partial(archive.extractfile, member)
+                entries[name] = _Entry(f"{path}:{member.name}", member.size, member.offset, opener)
         if not any(name in entries for name in (*TRAIN_BATCHES, TEST_BATCH)):
             raise CifarFormatError(f"{path} holds no CIFAR-10 batch files ({BATCH_DIR}/data_batch_1 ...). {_FIX}")
         yield entries
@@ -203,15 +202,19 @@ def _fill(batches: list[_Entry]) -> tuple[np.ndarray, np.ndarray]:
 def _read_batch(entry: _Entry) -> tuple[np.ndarray, np.ndarray]:
     batch = _unpickle(entry)
     if not isinstance(batch, dict):
-        raise CifarFormatError(f"{entry.where} is not a CIFAR-10 batch: it holds a {type(batch).__name__}, not a dict. {_FIX}")
+        raise CifarFormatError(
+            f"{entry.where} is not a CIFAR-10 batch: it holds a {type(batch).__name__}, not a dict. {_FIX}"
+        )
     batch = {key.decode("latin1") if isinstance(key, bytes) else key: value for key, value in batch.items()}
     if "data" not in batch or "labels" not in batch:
         raise CifarFormatError(
-            f"{entry.where} is not a CIFAR-10 batch: it has keys {sorted(map(str, batch))}, not 'data' and 'labels'. {_FIX}"
+            f"{entry.where} is not a CIFAR-10 batch: it has keys {sorted(map(str, batch))}, not 'data' and "
+            f"'labels'. {_FIX}"
         )
     data = batch["data"]
-    if not (isinstance(data, np.ndarray) and data.dtype == np.uint8 and data.ndim == 2 and data.shape[1] == IMAGE_BYTES):
-        described = f"{data.dtype} array of shape {data.shape}" if isinstance(data, np.ndarray) else type(data).__name__
+    is_array = isinstance(data, np.ndarray)
+    if not (is_array and data.dtype == np.uint8 and data.ndim == 2 and data.shape[1] == IMAGE_BYTES):
+        described = f"{data.dtype} array of shape {data.shape}" if is_array else type(data).__name__
         raise CifarFormatError(
             f"{entry.where} has image data of the wrong shape: a {described}, where CIFAR-10 has a uint8 "
             f"array of shape (N, {IMAGE_BYTES}) (32x32 pixels, 3 channels). {_FIX}"

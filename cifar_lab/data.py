@@ -5,7 +5,8 @@ One parameter, ``data``, says where images come from, everywhere (library, noteb
 - ``"auto"`` (default): the path in ``CIFAR_LAB_DATA`` if set; else an existing Keras cache
   (``~/.keras/datasets``, Keras 2 and Keras 3 layouts, or ``$KERAS_HOME``); else our data home; else
   a verified download into the data home. When the download cannot happen (offline, certificate
-  failure) it falls back to synthetic data with a warning that gives the reason and the fix.
+  failure, wrong checksum) it falls back to synthetic data with a warning that gives the reason and
+  the fix.
 - ``"cifar10"``: the same search, but an error instead of any fallback.
 - a path: ``cifar-10-python.tar.gz``, or a directory holding ``cifar-10-batches-py/`` or its files.
 - ``"synthetic"``: procedurally drawn 10-class images of the same shapes (see :mod:`cifar_lab.synthetic`).
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cifar_lab.cifar_files import ARCHIVE_NAME, BATCH_DIR, read_cifar_files
-from cifar_lab.download import CIFAR10_ARCHIVE, DownloadError, RemoteFile, download
+from cifar_lab.download import CIFAR10_ARCHIVE, ChecksumError, DownloadError, RemoteFile, download
 from cifar_lab.splits import split_validation, stratified_subset
 from cifar_lab.synthetic import draw_images
 
@@ -103,8 +104,8 @@ class CifarData:
         lines = [f"{'SYNTHETIC data (not CIFAR-10)' if self.synthetic else 'CIFAR-10'}, source: {self.source}"]
         if self.warning:
             lines.append(f"WARNING: {self.warning}")
-        lines.append(f"train: x {self.x_train.shape} {self.x_train.dtype}, y {self.y_train.shape} {self.y_train.dtype}")
-        lines.append(f"test:  x {self.x_test.shape} {self.x_test.dtype}, y {self.y_test.shape} {self.y_test.dtype}")
+        for part, x, y in (("train:", self.x_train, self.y_train), ("test: ", self.x_test, self.y_test)):
+            lines.append(f"{part} x {x.shape} {x.dtype}, y {y.shape} {y.dtype}")
         train, test = class_counts(self.y_train, self.class_names), class_counts(self.y_test, self.class_names)
         width = max(map(len, self.class_names))
         lines.append(f"{'class':<{width}}  {'train':>7}  {'test':>7}")
@@ -181,7 +182,7 @@ def load_cifar10(
     if data in ("auto", "cifar10"):
         try:
             path = _find_or_download(home, remote)
-        except DownloadError as error:
+        except (DownloadError, ChecksumError) as error:  # a captive portal's page fails the checksum
             if data == "cifar10":
                 raise
             return _fallback(error)
@@ -199,7 +200,7 @@ def load_cifar10(
     )  # fmt: skip
 
 
-def _fallback(error: DownloadError) -> CifarData:
+def _fallback(error: Exception) -> CifarData:
     message = (
         f"CIFAR-10 is not available here, so this run uses SYNTHETIC data, and its figures say nothing "
         f"about CIFAR-10. Reason: {error} To use CIFAR-10, fix that, or set {DATA_ENV} (or pass data=...) to "
@@ -241,7 +242,9 @@ def one_hot(y: np.ndarray, num_classes: int = 10) -> np.ndarray:
     """
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"one_hot expects integer labels of shape (N,), got {y.dtype} {y.shape}. Use y.ravel() for (N, 1).")
+        raise ValueError(
+            f"one_hot expects integer labels of shape (N,), got {y.dtype} {y.shape}. Use y.ravel() for (N, 1)."
+        )
     if y.size and (y.min() < 0 or y.max() >= num_classes):
         raise ValueError(f"Labels must be in 0..{num_classes - 1}, got {y.min()}..{y.max()}. Check num_classes.")
     return np.eye(num_classes, dtype=np.float32)[y]
@@ -256,7 +259,10 @@ def class_counts(y: np.ndarray, class_names: tuple[str, ...] | list[str] = CLASS
     """
     y = np.asarray(y)
     if y.size and (y.min() < 0 or y.max() >= len(class_names)):
-        raise ValueError(f"Labels must be in 0..{len(class_names) - 1} for {len(class_names)} class names, got {y.min()}..{y.max()}.")
+        raise ValueError(
+            f"Labels must be in 0..{len(class_names) - 1} for {len(class_names)} class names, "
+            f"got {y.min()}..{y.max()}. Pass the class names of this dataset."
+        )
     return dict(zip(class_names, np.bincount(y, minlength=len(class_names)).tolist()))
 
 
@@ -308,7 +314,9 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     """
     parser = subparsers.add_parser("data", help="load CIFAR-10 (or synthetic data) and print a summary")
     parser.add_argument("--data", default="auto", help="auto | cifar10 | synthetic | PATH (default: auto)")
-    parser.add_argument("--data-home", dest="data_home", default=None, help=f"download cache (default: ${HOME_ENV} or ~/.cache/cifar-lab)")
+    parser.add_argument(
+        "--data-home", dest="data_home", default=None, help=f"download cache (default: ${HOME_ENV} or ~/.cache/cifar-lab)"
+    )
     parser.set_defaults(func=_run_command)
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import certifi
-from tqdm.auto import tqdm
+from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets inside notebooks
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,9 @@ def tls_context() -> ssl.SSLContext:
     return context
 
 
-def download(remote: RemoteFile, directory: str | os.PathLike[str], *, progress: bool = True, timeout: float = 60) -> Path:
+def download(
+    remote: RemoteFile, directory: str | os.PathLike[str], *, progress: bool = True, timeout: float = 60
+) -> Path:
     """Download ``remote`` into ``directory`` (created if needed) and return the verified file's path.
 
     Raises :class:`DownloadError` when it cannot be fetched (the message lists the fixes) and
@@ -78,7 +80,9 @@ def download(remote: RemoteFile, directory: str | os.PathLike[str], *, progress:
         PosixPath('/tmp/cifar-home/cifar-10-python.tar.gz')
     """
     if not remote.url.startswith("https://"):
-        raise ValueError(f"Refusing to download {remote.url}: only https:// URLs are verified. Use the https address.")
+        raise ValueError(
+            f"Refusing to download {remote.url}: only https:// URLs are verified. Use the https address."
+        )
     directory = Path(directory).expanduser()
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / remote.name

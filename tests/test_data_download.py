@@ -148,6 +148,14 @@ def test_auto_falls_back_to_synthetic_on_a_certificate_failure(serve, isolated_d
     assert data.synthetic and "certificate could not be verified" in data.warning
 
 
+def test_auto_falls_back_on_a_checksum_mismatch_and_keeps_nothing(serve, trust_test_ca, tmp_path):
+    remote = RemoteFile("cifar-10-python.tar.gz", serve(PAYLOAD).url + "/cifar", "0" * 64)
+    with pytest.warns(SyntheticFallbackWarning):
+        data = load_cifar10("auto", data_home=tmp_path / "home", remote=remote)
+    assert data.synthetic and "not the published" in data.warning
+    assert list((tmp_path / "home").iterdir()) == []
+
+
 def test_cifar10_never_falls_back_on_a_certificate_failure(serve, isolated_data_env, tmp_path):
     remote = RemoteFile("cifar-10-python.tar.gz", serve(PAYLOAD, "selfsigned.pem").url + "/cifar", PAYLOAD_SHA256)
     with warnings.catch_warnings():

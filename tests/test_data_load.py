@@ -43,6 +43,14 @@ def test_auto_uses_the_path_in_cifar_lab_data_first(isolated_data_env, fake_cifa
     assert data.source == str(fake_cifar.archive) and not data.synthetic
 
 
+def test_auto_with_a_broken_cifar_lab_data_path_raises_instead_of_falling_back(
+    isolated_data_env, monkeypatch, tmp_path, offline_remote
+):
+    monkeypatch.setenv("CIFAR_LAB_DATA", str(tmp_path / "moved-away.tar.gz"))
+    with pytest.raises(FileNotFoundError, match="moved-away.tar.gz"):
+        load_cifar10("auto", remote=offline_remote)
+
+
 def test_auto_finds_the_keras3_cache(isolated_data_env, fake_cifar, offline_remote):
     target = isolated_data_env / ".keras" / "datasets" / "cifar-10-batches-py-target" / "cifar-10-batches-py"
     shutil.copytree(fake_cifar.batch_dir, target)
