@@ -29,8 +29,6 @@ import numpy as np
 
 import cifar_lab.models  # noqa: F401  (registers the custom learning-rate schedule for loading)
 
-CHECKPOINT_MODEL = "checkpoint.weights.h5"
-CHECKPOINT_OPTIMIZER = "checkpoint.optimizer.npz"
 CHECKPOINT_STATE = "checkpoint.json"
 
 
@@ -135,9 +133,10 @@ def save_checkpoint(model: keras.Model, run_dir: str | os.PathLike, state: dict[
     _atomic_write(weights, ".weights.h5", model.save_weights)
     with atomic_path(optimizer, suffix=".npz") as tmp:
         with open(tmp, "wb") as handle:
-            np.savez(handle, *[np.asarray(v) for v in model.optimizer.variables])
+            np.savez(handle, *[v.numpy() for v in model.optimizer.variables])
     previous = read_checkpoint_state(run_dir)
-    write_json(run_dir / CHECKPOINT_STATE, {**state, "weights": weights.name, "optimizer": optimizer.name})
+    write_json(run_dir / CHECKPOINT_STATE,
+               {**state, "model": model.name, "weights": weights.name, "optimizer": optimizer.name})
     if previous and previous["epochs_completed"] != epoch:
         for key in ("weights", "optimizer"):
             (run_dir / previous[key]).unlink(missing_ok=True)
@@ -164,19 +163,27 @@ def restore_checkpoint(model: keras.Model, run_dir: str | os.PathLike) -> dict[s
     Example:
         >>> state = restore_checkpoint(model, "runs/demo")  # doctest: +SKIP
     """
+    run_dir = Path(run_dir)
+    # A kill during a write leaves its temporary file (never the final name); clear them away.
+    for leftover in run_dir.glob(".checkpoint*.tmp*"):
+        leftover.unlink(missing_ok=True)
     state = read_checkpoint_state(run_dir)
     if state is None:
         return None
-    run_dir = Path(run_dir)
-    model.load_weights(run_dir / state["weights"])
+    mismatch = (f"The checkpoint in {run_dir} was saved from a different model or optimizer than "
+                f"model {model.name!r}. Resume with the same model settings, or use a new run_dir.")
+    if state.get("model", model.name) != model.name:
+        raise ValueError(mismatch.replace("a different model", f"model {state['model']!r}"))
+    try:
+        model.load_weights(run_dir / state["weights"])
+    except ValueError as error:
+        raise ValueError(f"{mismatch} ({error})") from error
     model.optimizer.build(model.trainable_variables)
     with np.load(run_dir / state["optimizer"]) as saved:
         values = [saved[f"arr_{i}"] for i in range(len(saved.files))]
     variables = model.optimizer.variables
-    if len(values) != len(variables):
-        raise ValueError(f"The checkpoint in {run_dir} was saved from a different model or optimizer "
-                         f"({len(values)} optimizer variables, this one has {len(variables)}). "
-                         f"Resume with the same model settings, or use a new run_dir.")
+    if [v.shape for v in values] != [tuple(v.shape) for v in variables]:
+        raise ValueError(mismatch)
     for variable, value in zip(variables, values):
         variable.assign(value)
     return state

@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -215,11 +216,13 @@ MODELS: dict[str, ModelSpec] = {
 }
 
 
-def build_model(name: str = "original", *, seed: int = 0, **hparams: Any) -> keras.Model:
+def build_model(name: str = "original", *, seed: int = 0, strategy: Any = None, **hparams: Any) -> keras.Model:
     """Build model ``name`` from ``MODELS``, compiled with its default recipe.
 
     ``seed`` fixes the initial weights (and the dropout stream): the same seed builds the same model.
-    ``hparams`` override the model's defaults listed in ``MODELS[name].hparams``.
+    ``hparams`` override the model's defaults listed in ``MODELS[name].hparams``. ``strategy`` (a
+    ``tf.distribute.Strategy``, e.g. ``MirroredStrategy()`` for several GPUs) builds the model in its
+    scope, so ``train_model`` trains it on all the strategy's devices; the default is one device.
 
     Example:
         >>> model = build_model("original", seed=1)                    # doctest: +SKIP
@@ -234,4 +237,5 @@ def build_model(name: str = "original", *, seed: int = 0, **hparams: Any) -> ker
         raise ValueError(f"Unknown hyper-parameter(s) {', '.join(unknown)} for model {name!r}. "
                          f"Valid ones: {', '.join(spec.hparams)}.")
     keras.utils.set_random_seed(seed)
-    return spec.build(**{**spec.hparams, **hparams})
+    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+        return spec.build(**{**spec.hparams, **hparams})
