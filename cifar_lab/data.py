@@ -201,10 +201,9 @@ def load_cifar10(
 
 
 def _fallback(error: Exception) -> CifarData:
-    message = (
+    message = (  # the error itself says how to get CIFAR-10
         f"CIFAR-10 is not available here, so this run uses SYNTHETIC data, and its figures say nothing "
-        f"about CIFAR-10. Reason: {error} To use CIFAR-10, fix that, or set {DATA_ENV} (or pass data=...) to "
-        f"a copy of {ARCHIVE_NAME}; pass data='synthetic' to choose synthetic data on purpose."
+        f"about CIFAR-10. Reason: {error} (Pass data='synthetic' to choose synthetic data on purpose.)"
     )
     warnings.warn(message, SyntheticFallbackWarning, stacklevel=3)
     synthetic = make_synthetic()
