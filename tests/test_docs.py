@@ -97,7 +97,8 @@ BROKEN_REFERENCES = {
 def test_strict_build_fails_naming_each_broken_link_anchor_image_and_api_reference(tmp_path):
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
-    (tmp_path / "cifar_lab").symlink_to(PACKAGE_DIR)
+    for needed in ("cifar_lab", "benchmarks", "notebooks"):
+        (tmp_path / needed).symlink_to(ROOT / needed)
     with open(tmp_path / "docs" / "index.md", "a", encoding="utf-8") as page:
         page.write("\n\n" + "\n\n".join(BROKEN_REFERENCES.values()) + "\n")
     result = build_site(tmp_path, tmp_path / "site")
