@@ -26,10 +26,10 @@ Example::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,7 +60,7 @@ class SyntheticFallbackWarning(UserWarning):
     """``data="auto"`` could not get CIFAR-10 and is using synthetic data instead."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
 class CifarData:
     """A CIFAR-10-shaped dataset and where it came from.
 
@@ -152,6 +152,11 @@ def _keras_caches() -> list[Path]:
 def _find_or_download(data_home: Path, remote: RemoteFile) -> Path:
     configured = os.environ.get(DATA_ENV)
     if configured:
+        if not Path(configured).expanduser().exists():
+            raise FileNotFoundError(
+                f"{DATA_ENV} is set to {configured}, which does not exist. Point it at {ARCHIVE_NAME} or a "
+                f"directory holding {BATCH_DIR}/, or unset it to let data='auto' find or download CIFAR-10."
+            )
         return Path(configured).expanduser()
     for candidate in [*_keras_caches(), data_home / remote.name]:
         if candidate.exists():
@@ -206,11 +211,7 @@ def _fallback(error: Exception) -> CifarData:
         f"about CIFAR-10. Reason: {error} (Pass data='synthetic' to choose synthetic data on purpose.)"
     )
     warnings.warn(message, SyntheticFallbackWarning, stacklevel=3)
-    synthetic = make_synthetic()
-    return CifarData(
-        synthetic.x_train, synthetic.y_train, synthetic.x_test, synthetic.y_test,
-        synthetic.class_names, synthetic.source, synthetic=True, warning=message,
-    )  # fmt: skip
+    return dataclasses.replace(make_synthetic(), warning=message)
 
 
 def normalize(x_uint8: np.ndarray) -> np.ndarray:
