@@ -166,8 +166,13 @@ def build_augmenter(
     # Augmentation stays float32 even under a mixed-precision policy: it runs on the CPU input side.
     common = {"dtype": "float32"}
     layers: list[keras.layers.Layer] = []
+    # With padding on, the flip rides along in the same pixel permutation: one pass, not two.
+    # (Mirroring before rather than after rotation/shift/zoom changes nothing: their ranges are
+    # symmetric, so the mirrored distribution is the same.)
+    flip_in_crop = bool(knobs["crop_padding"]) and knobs["horizontal_flip"]
     if knobs["crop_padding"]:
-        layers.append(RandomPadCrop(knobs["crop_padding"], seed=next(seeds), **common))
+        layers.append(RandomPadCrop(knobs["crop_padding"], horizontal_flip=flip_in_crop,
+                                    seed=next(seeds), **common))
     # Rotate, then shift, then zoom: the order ImageDataGenerator composed its transform in.
     affine = {"fill_mode": knobs["fill_mode"], "interpolation": "bilinear", **common}
     if knobs["rotation_range"]:
@@ -183,7 +188,7 @@ def build_augmenter(
     if knobs["zoom_range"]:
         zoom = knobs["zoom_range"]
         layers.append(keras.layers.RandomZoom(zoom, zoom, seed=next(seeds), **affine))
-    if knobs["horizontal_flip"]:
+    if knobs["horizontal_flip"] and not flip_in_crop:
         layers.append(keras.layers.RandomFlip("horizontal", seed=next(seeds), **common))
     if knobs["cutout_size"]:
         layers.append(Cutout(knobs["cutout_size"], seed=next(seeds), **common))

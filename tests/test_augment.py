@@ -79,10 +79,10 @@ def test_original_flips_horizontally_only():
     assert flip.mode == "horizontal"
 
 
-def test_recommended_is_pad_4_random_crop_and_horizontal_flip():
+def test_recommended_is_pad_4_random_crop_and_horizontal_flip_in_one_layer():
     augmenter = build_augmenter("recommended")
-    assert [type(layer) for layer in augmenter.layers] == [RandomPadCrop, keras.layers.RandomFlip]
-    assert augmenter.layers[0].padding == 4
+    assert [type(layer) for layer in augmenter.layers] == [RandomPadCrop]
+    assert augmenter.layers[0].padding == 4 and augmenter.layers[0].horizontal_flip
 
 
 def test_a_knob_overrides_the_preset_by_name():
@@ -166,6 +166,18 @@ def test_pad_crop_shifts_each_image_by_whole_pixels_within_the_padding(images):
         assert len(shifts) == 1
         found.add(shifts[0])
     assert len(found) > 1  # a random offset per image, not one per batch
+
+
+def test_pad_crop_with_flip_gives_shifted_images_some_of_them_mirrored(images):
+    x = as_float(images)
+    out = np.asarray(RandomPadCrop(padding=2, horizontal_flip=True, seed=0)(x, training=True))
+    mirrored = []
+    for original, augmented in zip(x, out):
+        candidates = [(flip, dy, dx) for flip in (False, True) for dy in range(-2, 3) for dx in range(-2, 3)
+                      if np.array_equal(shifted(original, dy, dx), augmented[:, ::-1] if flip else augmented)]
+        assert len(candidates) == 1
+        mirrored.append(candidates[0][0])
+    assert any(mirrored) and not all(mirrored)
 
 
 def test_horizontal_flip_mirrors_some_images_and_keeps_others(images):
