@@ -1,12 +1,12 @@
 """Data augmentation for CIFAR-10: named presets, a seeded Keras 3 augmenter, and previews.
 
 The original assignment augmented with Keras 2's ``ImageDataGenerator``, which Keras 3 removed.
-:data:`AUGMENTATION_PRESETS` keeps its settings as the ``"original"`` preset, mapped onto Keras 3
+``AUGMENTATION_PRESETS`` keeps its settings as the ``"original"`` preset, mapped onto Keras 3
 preprocessing layers, next to a ``"recommended"`` preset (pad-and-random-crop plus horizontal
-flip, the standard for CIFAR-10) and ``"none"``. :func:`build_augmenter` turns a preset, with any
+flip, the standard for CIFAR-10) and ``"none"``. ``build_augmenter`` turns a preset, with any
 knob overridden by name, into a Keras layer that ``cifar_lab.train.make_dataset(..., augment=...)``
 applies to float32 [0, 1] training batches inside the ``tf.data`` pipeline; evaluation data never
-goes through it. :func:`plot_augmentation_preview` and :func:`save_augmentation_previews` show N
+goes through it. ``plot_augmentation_preview`` and ``save_augmentation_previews`` show N
 originals with K augmented versions of each, which is what the original's preview loop meant to do.
 
 Importing this module does not import Keras or matplotlib; building an augmenter or a figure does.
@@ -134,8 +134,8 @@ def build_augmenter(
 ) -> keras.Sequential | None:
     """Return a Keras layer that augments float32 [0, 1] image batches, or None when nothing is on.
 
-    ``augmentation`` names a preset in :data:`AUGMENTATION_PRESETS`; any knob in
-    :data:`AUGMENTATION_DEFAULTS` can be overridden by name. Each random layer gets its own seed
+    ``augmentation`` names a preset in ``AUGMENTATION_PRESETS``; any knob in
+    ``AUGMENTATION_DEFAULTS`` can be overridden by name. Each random layer gets its own seed
     derived from ``seed``, so two augmenters built with the same seed produce the same augmented
     batch from the same input (and different seeds, different batches). Call it as
     ``augmenter(images, training=True)``, as ``cifar_lab.train.make_dataset`` does.
@@ -213,7 +213,7 @@ def augment_examples(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pick ``n_images`` images of ``x`` and make ``n_augmented`` augmented versions of each.
 
-    ``augmenter`` is a preset name (built with ``seed``), a layer from :func:`build_augmenter`, or
+    ``augmenter`` is a preset name (built with ``seed``), a layer from ``build_augmenter``, or
     None (the "augmented" versions are then plain copies). The images are a seeded random sample,
     in their order in ``x``. Returns ``(indices, originals, augmented)``: indices into ``x``, the
     originals as float32 [0, 1] ``(n, H, W, C)`` and the versions as ``(n, K, H, W, C)``.
@@ -259,7 +259,7 @@ def plot_augmentation_preview(
 ) -> Figure:
     """Return a grid figure: one row per original image, the original first, then its K versions.
 
-    Arguments are those of :func:`augment_examples`; with ``y`` and ``class_names`` each row is
+    Arguments are those of ``augment_examples``; with ``y`` and ``class_names`` each row is
     labelled with the image's class as well as its index in ``x``.
 
     Example:

@@ -4,12 +4,12 @@ The original notebook trained its CNN without augmentation (76.6% test accuracy)
 training it with its ImageDataGenerator settings, validating on the test set, and ended at 66.8%.
 This module measures what happened, with the course's own data:
 
-* :func:`compare_augmentations` trains one model from the same initial weights, for the same number
+* ``compare_augmentations`` trains one model from the same initial weights, for the same number
   of epochs, under each augmentation, validates on a held-out split of the training set and
-  touches the test set once, at the end. :func:`plot_learning_curves` draws the result.
-* :func:`accuracy_under_augmentation` measures how far an augmentation moves images away from the
+  touches the test set once, at the end. ``plot_learning_curves`` draws the result.
+* ``accuracy_under_augmentation`` measures how far an augmentation moves images away from the
   data a model is tested on: the accuracy of a model on augmented copies of clean images.
-* :func:`continue_with_augmentation` replays the original's second phase: continue a trained model
+* ``continue_with_augmentation`` replays the original's second phase: continue a trained model
   with augmentation, with the RMSprop state reset (a fresh ``compile``) or kept.
 
 Example:
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class AugmentationRun:
-    """One training run of :func:`compare_augmentations`.
+    """One training run of ``compare_augmentations``.
 
     ``history`` is ``train_model``'s per-epoch history (its ``accuracy`` is measured on augmented
     batches); ``train_accuracy`` is measured after training on the clean training images;
@@ -73,7 +73,7 @@ class AugmentationRun:
 
 @dataclass
 class AugmentationComparison:
-    """The result of :func:`compare_augmentations`: one run per augmentation, same model and budget.
+    """The result of ``compare_augmentations``: one run per augmentation, same model and budget.
 
     Example:
         >>> comparison.run("recommended").test_accuracy  # doctest: +SKIP
@@ -267,7 +267,7 @@ def accuracy_under_augmentation(
 
 @dataclass
 class Continuation:
-    """The result of :func:`continue_with_augmentation`.
+    """The result of ``continue_with_augmentation``.
 
     ``before`` holds the starting model's validation and test accuracy; ``runs`` maps each variant
     ("reset": fresh optimizer, as a new ``compile`` does; "kept": optimizer state carried over) to

@@ -1,6 +1,6 @@
 """Two augmentation layers Keras 3 does not ship: pad-and-random-crop (with flip), and cutout.
 
-They are used through :func:`cifar_lab.augment.build_augmenter`, which keeps this module (and
+They are used through ``cifar_lab.augment.build_augmenter``, which keeps this module (and
 with it Keras) out of ``import cifar_lab.augment``. Both layers take float image batches
 ``(N, H, W, C)`` (channels last), draw one random offset per image from their own seeded
 ``keras.random.SeedGenerator``, run inside a ``tf.data`` map as well as eagerly, and pass images
