@@ -312,9 +312,10 @@ def continue_with_augmentation(
     The original's continuation restarted RMSprop from zero state, as compiling a model again
     does: its running average of squared gradients restarts at 0, so the first step moves every
     weight by ``learning_rate / sqrt(1 - rho)`` (3.2x the learning rate) whatever the size of its
-    gradient, and the steps after it stay larger than usual until the average has refilled. Variant ``"reset"`` does that; ``"kept"`` carries the optimizer
-    state over, to separate the reset's effect from the augmentation's. Each variant starts from a
-    copy of the trained weights, on the comparison's own splits; the test set is used at the end.
+    gradient, and later steps stay larger than usual until the average has refilled. Variant
+    ``"reset"`` does that; ``"kept"`` carries the optimizer state over, to separate the reset's
+    effect from the augmentation's. Each variant starts from a copy of the trained weights, on the
+    comparison's own splits; the test set is used at the end.
 
     Example:
         >>> continuation = continue_with_augmentation(comparison, epochs=3)  # doctest: +SKIP
