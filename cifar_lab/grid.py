@@ -115,6 +115,9 @@ def load_sweep(path: str | Path) -> dict[str, Any]:
             raise ParameterError(f"grid: {name} in {path} must be a non-empty list, e.g. {name}: [1, 2]; got {values!r}.")
         if name in params:
             raise ParameterError(f"{name!r} is in both params and grid of {path}; keep it in one.")
+    for name in ("preset", "run_dir"):
+        if name in params or name in sweep["grid"]:
+            raise ParameterError(f"{name} is a top-level key of a sweep file ({name}: ...), not a params or grid entry.")
     notebooks = sweep.get("notebooks")
     if isinstance(notebooks, (int, list)):  # YAML reads `02` as the int 2
         items = notebooks if isinstance(notebooks, list) else [notebooks]
@@ -168,12 +171,13 @@ def plan_sweep(sweep: dict[str, Any], notebooks_dir: str | Path = "notebooks") -
     return combinations
 
 
-def run_combination(combination: Combination, progress: bool = False) -> dict[str, Any]:
+def run_combination(combination: Combination, progress: bool = False, force: bool = False) -> dict[str, Any]:
     """Run one combination's notebooks and record the outcome in its ``result.json``; never raises.
 
     Runs in a worker (a local process or a Dask worker), so everything it returns is plain data.
     It prints a line as each notebook starts and ends (in the worker's output); ``progress`` adds
-    a bar of executed cells, readable only when combinations run one at a time.
+    a bar of executed cells, readable only when combinations run one at a time; ``force`` runs
+    notebooks the combination already completed again.
 
     Example:
         >>> run_combination(plan_sweep(load_sweep("sweep.yaml"))[0])["status"]  # doctest: +SKIP
@@ -181,7 +185,7 @@ def run_combination(combination: Combination, progress: bool = False) -> dict[st
     """
     started = time.perf_counter()
     try:
-        run = execute_plan(combination.plan, progress=progress,
+        run = execute_plan(combination.plan, force=force, progress=progress,
                            log=lambda line: print(f"  {combination.name} {line}", flush=True))
         status, error = ("done", None) if run.ok else ("failed", run.error)
         metrics = {o.stem: o.metrics for o in run.outcomes if o.metrics}
@@ -253,7 +257,7 @@ def run_grid(
     print(f"cifar-lab grid: {len(combinations)} combinations into {Path(sweep['run_dir']).resolve()}, "
           f"{len(results)} already done, {len(pending)} to run on {executor.description}", flush=True)
     finished = len(results)
-    work = functools.partial(run_combination, progress=jobs == 1 and not scheduler)
+    work = functools.partial(run_combination, progress=jobs == 1 and not scheduler, force=force)
     for position, result in executor.map_unordered(work, [combinations[i] for i in pending]):
         index = pending[position]
         if isinstance(result, BaseException):  # the worker itself was lost

@@ -75,6 +75,7 @@ def test_a_number_prefix_for_notebooks_survives_yaml_reading_it_as_an_int(tmp_pa
         ("grid:\n  epochs: 3\n", "grid: epochs in .* must be a non-empty list, e.g. epochs: \\[1, 2\\]"),
         ("params: {epochs: 1}\ngrid:\n  epochs: [2]\n", "'epochs' is in both params and grid"),
         ("params: [epochs]\ngrid:\n  seed: [2]\n", "params in .* must be a mapping of names to values"),
+        ("grid:\n  preset: [ci, quick]\n", "preset is a top-level key of a sweep file"),
     ],
 )
 def test_malformed_sweep_files_are_refused_with_the_fix(tmp_path, text, message):
@@ -134,6 +135,15 @@ def test_rerunning_a_sweep_skips_completed_combinations_and_retries_failed_ones(
     assert os.getpid() not in (started_by["epochs-1_fail-False"], started_by["epochs-2_fail-False"])
     assert executions(copy / "epochs-1_fail-False") == ["02_second"], "completed ones did not run again"
     assert [r["status"] for r in result.results] == ["done", "failed", "done", "failed"]
+
+
+def test_force_runs_completed_combinations_and_their_notebooks_again(tmp_path):
+    sweep = write_sweep(tmp_path, "preset: ci\nnotebooks: '02'\ngrid:\n  epochs: [1]\n")
+    run_grid(sweep, notebooks_dir=FIXTURES, run_dir=tmp_path / "out")
+    run_grid(sweep, notebooks_dir=FIXTURES, run_dir=tmp_path / "out")
+    assert executions(tmp_path / "out" / "epochs-1") == ["02_second"]
+    run_grid(sweep, notebooks_dir=FIXTURES, run_dir=tmp_path / "out", force=True)
+    assert executions(tmp_path / "out" / "epochs-1") == ["02_second", "02_second"]
 
 
 def test_a_dask_cluster_runs_the_combinations(tmp_path):

@@ -91,6 +91,12 @@ def test_rerun_with_the_same_parameters_skips_completed_notebooks(copy_of_comple
     assert result.outcomes[1].metrics["accuracy"] == 0.75
 
 
+def test_force_runs_completed_notebooks_again(copy_of_completed):
+    result = run(copy_of_completed, data="007", params={"epochs": "3", "learning_rate": "1e-3"}, force=True)
+    assert statuses(result) == [("01_first", "done"), ("02_second", "done")]
+    assert executions(copy_of_completed) == ["01_first", "02_second"] * 2
+
+
 def test_a_changed_parameter_reruns_only_the_notebooks_from_the_first_it_affects(copy_of_completed):
     result = run(copy_of_completed, data="007", params={"epochs": "3", "learning_rate": "1e-3", "sleep_s": "0.01"})
     assert statuses(result) == [("01_first", "skipped"), ("02_second", "done")]
