@@ -82,8 +82,9 @@ def ethics_report(
             are inactive at prediction time, so members are evaluated without augmentation).
         data: the data the model was trained and tested on.
         out_dir: folder for the card and figures (created if missing; existing files are replaced).
-        member_indices: positions in ``data.x_train`` the model was fitted on; ``None`` means all of them.
-            Held-out non-members are the test images.
+        member_indices: positions in ``data.x_train`` the model was fitted on (``training_set`` returns
+            them); ``None`` means all of them except the canaries' source images. Held-out non-members
+            are the test images.
         canaries: the canaries drawn before training (``cifar_lab.canaries``), or ``None`` if none were used.
         sampling_bias: the result of ``cifar_lab.sampling_bias.sampling_bias_experiment``, or ``None``.
         max_members: at most this many members and as many non-members for the membership attacks.
@@ -96,19 +97,26 @@ def ethics_report(
     Example:
         >>> card = ethics_report(model, data, "runs/ethics", parameters={"epochs": 5})  # doctest: +SKIP
     """
-    members_all = np.arange(len(data.x_train)) if member_indices is None else np.asarray(member_indices, dtype=np.int64)
+    if member_indices is None:
+        # training_set removes the canaries' source images: the model never saw them with their true label.
+        removed = canaries.source_indices if canaries is not None else []
+        members_all = np.setdiff1d(np.arange(len(data.x_train)), removed)
+    else:
+        members_all = np.asarray(member_indices, dtype=np.int64)
     _check_inputs(model, data, members_all)
     names = tuple(data.class_names)
     y_test = np.asarray(data.y_test).astype(np.int64)
 
-    proba_test = predict_proba(model, data.x_test)
+    member_pick, nonmember_pick = balanced_indices(members_all.size, y_test.size, max_per_side=max_members, seed=seed)
+    chosen = members_all[member_pick]
+    # One predict call for every image the report needs: each call with a new input size retraces.
+    canary_images = canaries.images if canaries is not None else np.asarray(data.x_test)[:0]
+    proba = predict_proba(model, np.concatenate([data.x_test, np.asarray(data.x_train)[chosen], canary_images]))
+    proba_test, member_proba, canary_proba = np.split(proba, [y_test.size, y_test.size + chosen.size])
+
     y_pred = proba_test.argmax(axis=1)
     disparity = per_class_disparity(y_test, y_pred, names)
     analogue = brightness_analogue(data.x_test, y_test, y_pred, names)
-
-    member_pick, nonmember_pick = balanced_indices(members_all.size, y_test.size, max_per_side=max_members, seed=seed)
-    chosen = members_all[member_pick]
-    member_proba = predict_proba(model, np.asarray(data.x_train)[chosen])
     mia = membership_inference(member_proba, np.asarray(data.y_train)[chosen], proba_test[nonmember_pick],
                                y_test[nonmember_pick], class_names=names)
 
@@ -116,7 +124,7 @@ def ethics_report(
                FIGURES["attack_roc"]: plot_attack_roc(mia.pop("scores"))}
     canary_summary = None
     if canaries is not None:
-        canary_summary = canary_report(predict_proba(model, canaries.images), canaries)
+        canary_summary = canary_report(canary_proba, canaries)
         figures[FIGURES["canary_exposure"]] = plot_exposure_histogram(canary_summary)
         canary_summary = {k: v for k, v in canary_summary.items() if k not in ("exposure_in", "exposure_out")}
 

@@ -59,8 +59,9 @@ def wilson_interval(successes: np.ndarray | int, n: np.ndarray | int, *, z: floa
     denominator = 1.0 + z**2 / safe_n
     centre = (p + z**2 / (2 * safe_n)) / denominator
     half_width = z / denominator * np.sqrt(p * (1 - p) / safe_n + z**2 / (4 * safe_n**2))
-    low = np.where(n > 0, np.clip(centre - half_width, 0.0, 1.0), 0.0)
-    high = np.where(n > 0, np.clip(centre + half_width, 0.0, 1.0), 1.0)
+    # The interval always holds p; min/max only undo rounding (at p = 0 the low end comes out ~1e-17).
+    low = np.where(n > 0, np.clip(np.minimum(centre - half_width, p), 0.0, 1.0), 0.0)
+    high = np.where(n > 0, np.clip(np.maximum(centre + half_width, p), 0.0, 1.0), 1.0)
     return low, high
 
 

@@ -177,3 +177,23 @@ def test_a_report_without_canaries_says_they_were_not_run(trained, tmp_path):
     assert card["canaries"] is None and "canary_exposure" not in card["figures"]
     assert "Not run: the model was trained without canaries" in (tmp_path / "model_card.md").read_text()
     assert not Path(tmp_path / "canary_exposure.png").exists()
+
+
+@pytest.mark.realdata
+def test_a_card_on_real_cifar10_names_its_source_and_carries_no_synthetic_banner(real_data_path, tmp_path):
+    from cifar_lab.data import load_cifar10
+
+    data = load_cifar10(real_data_path)
+    model = tiny_model()
+    train_model(model, data.x_train, data.y_train, epochs=1, batch_size=256, verbose="silent")
+    card = ethics_report(model, data, tmp_path, max_members=200)
+    markdown = (tmp_path / "model_card.md").read_text()
+    assert card["synthetic_data"] is False and "SYNTHETIC" not in markdown
+    assert card["data"]["source"] == str(real_data_path) and f"`{real_data_path}`" in markdown
+    assert card["data"]["n_test"] == len(data.y_test)
+
+
+def test_without_member_indices_the_members_are_the_training_images_minus_canary_sources(trained, tmp_path):
+    data, canaries, members, model = trained
+    card = ethics_report(model, data, tmp_path, canaries=canaries, max_members=50)
+    assert card["data"]["n_train"] == len(members) == len(data.x_train) - len(canaries.source_indices)

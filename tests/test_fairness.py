@@ -133,3 +133,10 @@ def test_brightness_analogue_reports_accuracy_per_third_and_says_it_is_an_analog
 def test_mismatched_label_arrays_are_rejected_with_the_fix():
     with pytest.raises(ValueError, match="same length"):
         per_class_disparity(np.array([0, 1]), np.array([0]), ("a", "b"))
+
+
+def test_wilson_interval_holds_the_observed_proportion_exactly_at_zero_and_one():
+    n = np.arange(1, 2000)
+    for successes in (np.zeros_like(n), n):
+        low, high = wilson_interval(successes, n)
+        assert np.all(low <= successes / n) and np.all(successes / n <= high)
