@@ -11,8 +11,9 @@ import pytest
 
 from cifar_lab.cli import main
 from cifar_lab.executors import DaskExecutor, make_executor
-from cifar_lab.grid import load_sweep, plan_sweep, results_table, run_grid
+from cifar_lab.grid import load_sweep, plan_sweep, run_grid
 from cifar_lab.notebook_params import ParameterError
+from cifar_lab.sweep_results import results_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "runner" / "notebooks"
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from cifar_lab.cli import main
+from cifar_lab.presets import CELL_TIMEOUT_S
+from cifar_lab.run_plan import plan_run
 from cifar_lab.runner import STATE_FILE, format_summary, run_notebooks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "runner" / "notebooks"
@@ -135,9 +137,6 @@ def test_a_hung_cell_fails_the_run_at_the_cell_timeout(tmp_path):
 
 
 def test_preset_cell_timeout_applies_by_default(tmp_path):
-    from cifar_lab.presets import CELL_TIMEOUT_S
-    from cifar_lab.runner import plan_run
-
     assert plan_run("ci", notebooks_dir=FIXTURES, run_dir=tmp_path).timeout == CELL_TIMEOUT_S["ci"]
     assert plan_run("ci", notebooks_dir=FIXTURES, run_dir=tmp_path, timeout=0).timeout is None
 
@@ -164,8 +163,6 @@ def test_bad_parameters_stop_the_cli_before_anything_runs(tmp_path, capsys, args
 
 
 def test_a_relative_data_path_is_made_absolute_but_source_names_are_kept(tmp_path, monkeypatch):
-    from cifar_lab.runner import plan_run
-
     monkeypatch.chdir(tmp_path)
     (tmp_path / "mini.tar.gz").write_bytes(b"")
     (tmp_path / "synthetic").mkdir()  # a directory that happens to share a source's name
