@@ -148,13 +148,15 @@ def execute_plan(
                              kernel_log=plan.run_dir / "logs" / f"{job.stem}.log")
         except NotebookFailed as error:
             seconds = time.perf_counter() - started
-            state["notebooks"][job.stem] = {"fingerprint": fingerprint, "status": "failed", "seconds": seconds, "error": str(error)}
+            state["notebooks"][job.stem] = {"fingerprint": fingerprint, "status": "failed", "seconds": seconds,
+                                            "parameters": job.parameters, "error": str(error)}
             write_json_atomic(state_path, state)
             say(f"[{index}/{total}] {job.stem}: FAILED after {seconds:.1f} s")
             outcomes.append(NotebookOutcome(job.stem, "failed", seconds, {}, str(error)))
             continue
         seconds = time.perf_counter() - started
-        state["notebooks"][job.stem] = {"fingerprint": fingerprint, "status": "done", "seconds": seconds}
+        state["notebooks"][job.stem] = {"fingerprint": fingerprint, "status": "done", "seconds": seconds,
+                                        "parameters": job.parameters}
         write_json_atomic(state_path, state)
         say(f"[{index}/{total}] {job.stem}: done in {seconds:.1f} s")
         outcomes.append(NotebookOutcome(job.stem, "done", seconds, read_metrics(plan.run_dir, job.stem)))

@@ -53,6 +53,14 @@ def test_every_notebook_is_executed_into_the_run_dir(completed):
     assert notebook["cells"][-1]["outputs"], "the executed copy carries its outputs"
 
 
+def test_the_resume_record_shows_what_each_notebook_was_given(completed):
+    state = json.loads((completed.run_dir / STATE_FILE).read_text())
+    assert state["notebooks"]["01_first"]["status"] == "done"
+    assert state["notebooks"]["01_first"]["parameters"] == {
+        "preset": "ci", "run_dir": str(completed.run_dir), "data": "007", "epochs": 3, "learning_rate": 0.001
+    }
+
+
 def test_later_notebooks_read_what_earlier_ones_saved_in_the_run_dir(completed):
     assert completed.outcomes[1].metrics["saw_first"] is True
 
