@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         f"gap {disparity['recall_gap']:.3f} [{disparity['recall_gap_low']:.3f}, {disparity['recall_gap_high']:.3f}]")
     analogue = card["brightness_analogue"]
     say("brightness thirds accuracy: " + ", ".join(f"{k} {g['accuracy']:.3f}" for k, g in analogue["groups"].items())
-        + f"; equalized-odds difference {analogue['equalized_odds_difference']:.3f}")
+        + f"; equalized-odds difference {analogue['equalized_odds_difference']:.3f} (95th percentile with groups "
+        f"shuffled: {analogue['equalized_odds_noise_95']:.3f})")
     say(f"membership ({mia['n_per_side']} per side; train acc {mia['train_accuracy']:.3f}, held-out "
         f"{mia['heldout_accuracy']:.3f}):")
     for attack, m in mia["overall"].items():

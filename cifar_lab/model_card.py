@@ -269,7 +269,8 @@ def render_markdown(card: dict) -> str:
         "- 95% intervals: Wilson score interval for a recall or an accuracy [Wilson1927]; Newcombe's hybrid score "
         "interval for a difference of two of them [Newcombe1998]. A gap whose interval includes 0 is within noise.",
         "- equalized-odds difference = max over classes c and over rate in {TPR, FPR} of (largest - smallest rate "
-        "across brightness groups), for the decision \"is it c?\" [Hardt2016].",
+        "across brightness groups), for the decision \"is it c?\" [Hardt2016]; its noise level is the 95th "
+        "percentile of the same figure with the groups shuffled at random (a permutation test).",
         "- attack AUC = P(score of a random member > score of a random non-member), ties counting 1/2 (from ranks); "
         "advantage = max over thresholds of |TPR - FPR| [Yeom2018]; TPR at 1% and 0.1% FPR [Carlini2022]. "
         "Attack scores: loss = -cross-entropy; confidence = p_y; logit = log p_y - log sum_{j != y} p_j [Carlini2022].",
@@ -327,7 +328,10 @@ def render_markdown(card: dict) -> str:
         f"{format_number(analogue['accuracy_gap_high'])}; "
         + ("within noise" if analogue["gap_within_noise"] else "larger than noise")
         + f"). Equalized-odds difference: {format_number(analogue['equalized_odds_difference'])} "
-        f"(class {analogue['equalized_odds_class']}, {analogue['equalized_odds_rate'].upper()}).",
+        f"(class {analogue['equalized_odds_class']}, {analogue['equalized_odds_rate'].upper()}); with the "
+        f"brightness groups shuffled at random, 95% of values fall below "
+        f"{format_number(analogue['equalized_odds_noise_95'])}, so it is "
+        + ("within noise." if analogue["equalized_odds_within_noise"] else "larger than noise."),
         "",
     ]
     lines += _membership_section(mia)

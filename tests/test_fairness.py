@@ -140,3 +140,22 @@ def test_wilson_interval_holds_the_observed_proportion_exactly_at_zero_and_one()
     for successes in (np.zeros_like(n), n):
         low, high = wilson_interval(successes, n)
         assert np.all(low <= successes / n) and np.all(successes / n <= high)
+
+
+def test_equalized_odds_of_errors_that_ignore_brightness_is_within_shuffling_noise():
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 256, (600, 4, 4, 3), dtype=np.uint8)
+    y_true, y_pred = noisy_predictions(600, seed=3)
+    report = brightness_analogue(x, y_true, y_pred, NAMES)
+    assert report["equalized_odds_difference"] > 0.05  # small groups: a sizeable value from noise alone
+    assert report["equalized_odds_within_noise"]
+
+
+def test_equalized_odds_of_errors_driven_by_brightness_is_larger_than_noise():
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 256, (600, 4, 4, 3), dtype=np.uint8)
+    y_true = rng.integers(0, 4, 600)
+    y_pred = np.where(brightness_groups(x) == 0, (y_true + 1) % 4, y_true)
+    report = brightness_analogue(x, y_true, y_pred, NAMES)
+    assert not report["equalized_odds_within_noise"]
+    assert report["equalized_odds_difference"] > report["equalized_odds_noise_95"]
