@@ -286,9 +286,9 @@ def render_markdown(card: dict) -> str:
         "",
         f"{format_number(data['n_train'])} training images from the same source. CIFAR-10 [Krizhevsky2009] "
         "was labelled from the 80 Million Tiny Images collection [Torralba2008], gathered by searching the web "
-        "for words, without consent from the people whose photographs it holds. The collection was withdrawn in "
-        "2020 after an audit found offensive labels and non-consensual images in it [Birhane2021]. CIFAR-10's "
-        "images were hand-labelled into ten object classes, but share that provenance.",
+        "for words, without consent from the people whose photographs it holds. Its creators withdrew it in "
+        "2020 after an audit found derogatory labels in it and questioned how such datasets handle consent "
+        "[Birhane2021]. CIFAR-10's images were labelled by hand into ten object classes, but share that provenance.",
         "",
         "## Quantitative analyses",
         "",
