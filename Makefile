@@ -35,5 +35,10 @@ docs: $(STAMP)
 docs-figures: $(STAMP)
 	$(BIN)/python docs/gen_figures.py
 
+# Training benchmarks (issue 3) on real CIFAR-10: set CIFAR_LAB_DATA to the archive. ~15 min on 2 quiet cores.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_matmul.py
+	$(BIN)/python benchmarks/bench_training.py --bfloat16
+
 clean:
 	rm -rf $(VENV) runs site .pytest_cache

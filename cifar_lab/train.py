@@ -26,7 +26,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import keras
 import numpy as np
@@ -159,6 +159,7 @@ def train_model(
     run_dir: str | os.PathLike | None = None,
     verbose: str | int = "auto",
     class_weight: Mapping[int, float] | None = None,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
 ) -> TrainResult:
     """Train compiled ``model`` on uint8 images and int labels for ``epochs`` epochs in total.
 
@@ -166,7 +167,8 @@ def train_model(
     ``cifar_lab.augment.build_augmenter``) is applied to training batches only. ``run_dir`` turns
     on per-epoch checkpoints and resuming: if it already holds a checkpoint, training continues
     from there up to ``epochs``. ``class_weight`` ({class: weight}) weights each sample's loss.
-    ``verbose``: see ``progress_mode``.
+    ``verbose``: see ``progress_mode``. ``callbacks`` are extra Keras callbacks, run after the
+    checkpoint and the epoch line.
 
     Example:
         >>> result = train_model(model, x, y, epochs=20, validation=(xv, yv))  # doctest: +SKIP
@@ -206,10 +208,10 @@ def train_model(
                                        shuffle=False, one_hot=one_hot)
 
     # The checkpoint is written before the epoch's line is printed: a printed epoch is a saved one.
-    callbacks: list[keras.callbacks.Callback] = [_Recorder(history, run_path)]
+    ours: list[keras.callbacks.Callback] = [_Recorder(history, run_path)]
     if mode == "epoch":
-        callbacks.append(_EpochLine(epochs))
+        ours.append(_EpochLine(epochs))
     # shuffle=False: the dataset shuffles itself (seeded); Keras would only warn that it cannot.
     model.fit(train_data, validation_data=validation_data, epochs=epochs, initial_epoch=initial_epoch,
-              callbacks=callbacks, verbose=1 if mode == "bar" else 0, shuffle=False)
+              callbacks=[*ours, *callbacks], verbose=1 if mode == "bar" else 0, shuffle=False)
     return TrainResult(history, epochs, time.perf_counter() - started, initial_epoch)
