@@ -27,10 +27,12 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import numbers
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -173,8 +175,16 @@ def load_splits(params: dict[str, Any]) -> Splits:
     """
     data = load_cifar10(params["data"])
     x, y = data.x_train, data.y_train
-    if params.get("n_per_class") is not None:
-        x, y = stratified_subset(x, y, n_per_class=params["n_per_class"], seed=params["seed"])
+    n_per_class = params.get("n_per_class")
+    if n_per_class is not None:
+        smallest = int(np.bincount(y).min())
+        if n_per_class > smallest:
+            raise ValueError(
+                f"n_per_class={n_per_class} asks for more images than the smallest class has ({smallest}) in "
+                f"{data.source}. Pass n_per_class={smallest} or fewer, or None for every image (from the "
+                "command line: -p n_per_class None)."
+            )
+        x, y = stratified_subset(x, y, n_per_class=n_per_class, seed=params["seed"])
     x_train, y_train, x_val, y_val = split_validation(
         x, y, params["val_fraction"], seed=params["seed"], stratify=True
     )
@@ -221,11 +231,11 @@ def train_or_load(
     """Load the model ``run_dir/models/<model>[-<augmentation>]`` if it was trained with these parameters,
     otherwise build it, train it on ``splits`` (validating on the held-out split) and save it there.
 
-    ``model`` defaults to ``params["model"]`` and ``augmentation`` to no augmentation. Training resumes from
-    the last completed epoch if an earlier run was interrupted. Saved (``cifar_lab.checkpoint.save_model``):
-    ``model.keras``, the original's ``model.json`` + ``model.weights.h5``; then ``history.json`` and
-    ``params.json`` (written last, so a
-    directory without it is never mistaken for a finished model).
+    ``model`` defaults to ``params["model"]`` and ``augmentation`` to no augmentation. An interrupted
+    training with the same parameters resumes from its last completed epoch; one with other parameters is
+    discarded. Saved (``cifar_lab.checkpoint.save_model``): ``model.keras``, the original's ``model.json`` +
+    ``model.weights.h5``; then ``history.json`` and ``params.json``, written last, so a directory without it
+    is never mistaken for a finished model. The per-epoch checkpoints are removed once the model is saved.
 
     Example:
         >>> baseline = train_or_load(params, splits)  # doctest: +SKIP
@@ -245,6 +255,12 @@ def train_or_load(
         return Trained(load_model(directory / "model.keras"), history, directory, loaded=True)
 
     params_file.unlink(missing_ok=True)
+    # Checkpoints live under a digest of the parameters: only a run with the same ones may resume them.
+    digest = hashlib.sha256(json.dumps(recorded, sort_keys=True).encode()).hexdigest()[:12]
+    checkpoints = directory / "checkpoints"
+    for stale in checkpoints.glob("*"):
+        if stale.name != digest:
+            shutil.rmtree(stale)
     net = build_from_params(params, model=name)
     augment = None if augmentation in (None, "none") else build_augmenter(augmentation, seed=params["seed"])
     result = train_model(
@@ -256,10 +272,11 @@ def train_or_load(
         batch_size=params["batch_size"],
         seed=params["seed"],
         augment=augment,
-        run_dir=directory / "checkpoints",
+        run_dir=checkpoints / digest,
     )
     history = {key: [float(v) for v in values] for key, values in result.history.items()}
     save_model(net, directory)
     _atomic_write_text(directory / "history.json", json.dumps(history, indent=2) + "\n")
     _atomic_write_text(params_file, json.dumps(recorded, indent=2, sort_keys=True) + "\n")
+    shutil.rmtree(checkpoints)
     return Trained(net, history, directory, loaded=False)
