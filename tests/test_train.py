@@ -147,3 +147,16 @@ def test_predict_proba_flip_tta_averages_the_image_and_its_mirror(tiny):
     model = build_model("original")
     plain, mirrored = predict_proba(model, x[:4]), predict_proba(model, x[:4, :, ::-1])
     np.testing.assert_allclose(predict_proba(model, x[:4], tta=True), (plain + mirrored) / 2, rtol=1e-5)
+
+
+def test_same_seed_with_augmentation_and_batch_norm_gives_identical_weights(tiny):
+    from cifar_lab.augment import build_augmenter
+
+    x, y = tiny
+    weights = []
+    for _ in range(2):
+        model = build_model("fast_cnn", seed=3)
+        train_model(model, x, y, epochs=1, batch_size=16, seed=3, augment=build_augmenter("recommended", seed=3),
+                    verbose="silent")
+        weights.append(model.get_weights())
+    assert all(np.array_equal(a, b) for a, b in zip(*weights))
