@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -29,6 +30,22 @@ REQUIRED_PARAMETERS = ("preset", "run_dir")
 DATA_SOURCES = ("auto", "cifar10", "synthetic")
 
 
+@functools.lru_cache(maxsize=1)
+def library_digest() -> str:
+    """Return a digest of the ``cifar_lab`` package's Python source (computed once per process).
+
+    Example:
+        >>> len(library_digest())
+        64
+    """
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class NotebookJob:
     """One notebook of a run and the parameter values it will be given (already type-checked)."""
@@ -42,11 +59,13 @@ class NotebookJob:
         return self.source.stem
 
     def fingerprint(self) -> str:
-        """A digest of the notebook's source and its parameters: equal digests mean the same work.
+        """A digest of the notebook's source, its parameters and the library's code: equal digests
+        mean the same work, so a result computed by other notebook or library code is never reused.
 
         ``run_dir`` is left out so a run directory can be moved or copied and still resume.
         """
         digest = hashlib.sha256(self.source.read_bytes())
+        digest.update(library_digest().encode())
         values = {k: v for k, v in self.parameters.items() if k != "run_dir"}
         digest.update(json.dumps(values, sort_keys=True).encode())
         return digest.hexdigest()

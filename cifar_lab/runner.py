@@ -11,9 +11,10 @@ into one run directory::
       logs/01_data.log ...          the kernels' own output (TensorFlow's C++ log lines)
       ...                           figures, models: whatever the notebooks save
 
-Re-running the same command skips the notebooks already completed with the same parameters and the
-same notebook source; once one notebook runs again, every later one runs again too, because later
-notebooks read what earlier ones saved. A summary table of the headline figures ends the run.
+Re-running the same command skips the notebooks already completed with the same parameters, the
+same notebook source and the same ``cifar_lab`` code; once one notebook runs again, every later one
+runs again too, because later notebooks read what earlier ones saved. A summary table of the
+headline figures ends the run.
 
 Example::
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cifar_lab import run_plan
 from cifar_lab.cli import main
 from cifar_lab.presets import CELL_TIMEOUT_S
 from cifar_lab.run_plan import plan_run
@@ -112,6 +113,12 @@ def test_a_changed_parameter_reruns_only_the_notebooks_from_the_first_it_affects
     assert statuses(result) == [("01_first", "skipped"), ("02_second", "done")]
     result = run(copy_of_completed, data="007", params={"epochs": "3", "learning_rate": "0.1", "sleep_s": "0.01"})
     assert statuses(result) == [("01_first", "done"), ("02_second", "done")], "02 reads what 01 saved"
+
+
+def test_changed_library_code_reruns_every_notebook(copy_of_completed, monkeypatch):
+    monkeypatch.setattr(run_plan, "library_digest", lambda: "another version of cifar_lab")
+    result = run(copy_of_completed, data="007", params={"epochs": "3", "learning_rate": "1e-3"})
+    assert statuses(result) == [("01_first", "done"), ("02_second", "done")]
 
 
 def test_a_failed_notebook_is_kept_for_debugging_and_fixing_it_resumes(copy_of_completed):
