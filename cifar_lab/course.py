@@ -2,19 +2,19 @@
 
 Each notebook can run alone, yet later notebooks reuse what earlier ones saved in ``run_dir``:
 
-- :func:`load_splits` gives every notebook the same train / validation / test arrays for a set of
+- `load_splits` gives every notebook the same train / validation / test arrays for a set of
   parameters, so a model trained in ``02_baseline_cnn`` is evaluated on the same images in
   ``04_evaluation``.
-- :func:`train_or_load` trains a model by name and saves it under ``run_dir/models/<key>/`` (native
+- `train_or_load` trains a model by name and saves it under ``run_dir/models/<key>/`` (native
   ``model.keras``, the original assignment's ``model.json`` + ``model.weights.h5``, and the training
-  history); the
-  next notebook asking for the same model with the same parameters loads it instead of training again.
-- :func:`write_metrics` / :func:`read_metrics` keep each notebook's headline figures in
+  history); the next notebook asking for the same model with the same parameters loads it instead of
+  training again.
+- `write_metrics` / `read_metrics` keep each notebook's headline figures in
   ``run_dir/metrics/<notebook>.json``, which ``cifar-lab run`` and ``cifar-lab grid`` summarise.
 
 TensorFlow is imported only inside the functions that train or load, so importing this module is cheap.
 
-Example::
+Example:
 
     from cifar_lab.course import load_splits, train_or_load, write_metrics
     from cifar_lab.presets import resolve_params
@@ -66,7 +66,6 @@ class Splits:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
-
 
     def training_data(self) -> CifarData:
         """The data as a ``CifarData`` whose training set is this split's training part.
@@ -144,7 +143,7 @@ def write_metrics(run_dir: str | os.PathLike, notebook: str | os.PathLike, metri
 
 
 def read_metrics(run_dir: str | os.PathLike, notebook: str | os.PathLike) -> dict[str, Any]:
-    """Read the headline figures a notebook wrote with :func:`write_metrics`.
+    """Read the headline figures a notebook wrote with `write_metrics`.
 
     Example:
         >>> read_metrics(tmp_dir, "02_baseline_cnn")["test_accuracy"]  # doctest: +SKIP
@@ -181,8 +180,8 @@ def load_splits(params: dict[str, Any]) -> Splits:
         if n_per_class > smallest:
             raise ValueError(
                 f"n_per_class={n_per_class} asks for more images than the smallest class has ({smallest}) in "
-                f"{data.source}. Pass n_per_class={smallest} or fewer, or None for every image (from the "
-                "command line: -p n_per_class None)."
+                f"{data.source}. Pass n_per_class={smallest} or fewer (from the command line: -p n_per_class "
+                f"{smallest}); the full preset uses every image."
             )
         x, y = stratified_subset(x, y, n_per_class=n_per_class, seed=params["seed"])
     x_train, y_train, x_val, y_val = split_validation(
