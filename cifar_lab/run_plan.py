@@ -13,7 +13,6 @@ Example::
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -30,9 +29,8 @@ REQUIRED_PARAMETERS = ("preset", "run_dir")
 DATA_SOURCES = ("auto", "cifar10", "synthetic")
 
 
-@functools.lru_cache(maxsize=1)
 def library_digest() -> str:
-    """Return a digest of the ``cifar_lab`` package's Python source (computed once per process).
+    """Return a digest of the ``cifar_lab`` package's Python source as it is on disk now.
 
     Example:
         >>> len(library_digest())
