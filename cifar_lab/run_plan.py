@@ -161,7 +161,8 @@ def plan_run(
         if missing:
             raise ParameterError(
                 f"The parameters cell of {source} lacks {', '.join(missing)}; the runner passes every "
-                f"notebook {' and '.join(REQUIRED_PARAMETERS)}. Declare them there (str | None = None)."
+                f"notebook {' and '.join(REQUIRED_PARAMETERS)}. Declare them there, e.g. "
+                '`preset: str = "quick"` and `run_dir: str | None = None`.'
             )
     union = {name: p for names in declared.values() for name, p in names.items()}
     check_names(explicit, union, where="the selected notebooks (" + ", ".join(s.stem for s in sources) + ")")

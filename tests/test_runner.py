@@ -197,6 +197,15 @@ def test_a_value_derived_in_a_parameters_cell_stops_the_run(tmp_path):
     assert not (tmp_path / "run").exists()
 
 
+def test_a_notebook_without_a_run_dir_parameter_stops_the_run(tmp_path):
+    notebook = json.loads((FIXTURES / "02_second.ipynb").read_text())
+    cell = next(c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", []))
+    cell["source"] = [line for line in cell["source"] if not line.startswith("run_dir")]
+    (tmp_path / "01_no_run_dir.ipynb").write_text(json.dumps(notebook))
+    with pytest.raises(ValueError, match="lacks run_dir; the runner passes every notebook preset and run_dir"):
+        run(tmp_path / "run", notebooks_dir=tmp_path)
+
+
 def kernel_children(pid):
     """PIDs of the kernels a process started (Linux /proc)."""
     children = []
