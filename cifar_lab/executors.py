@@ -132,5 +132,5 @@ def make_executor(jobs: int = 1, scheduler: str | None = None) -> Executor:
     if scheduler:
         return DaskExecutor(scheduler)
     if jobs < 1:
-        raise ValueError(f"--jobs must be at least 1, got {jobs}. Use --jobs 1 to run combinations one at a time.")
+        raise ValueError(f"--jobs must be at least 1, got {jobs}. Use --jobs 1 to run combinations one by one.")
     return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)

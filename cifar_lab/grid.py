@@ -95,27 +95,37 @@ def load_sweep(path: str | Path) -> dict[str, Any]:
 
     path = Path(path)
     if not path.is_file():
-        raise ParameterError(f"No sweep file at {path.resolve()}. Check the path (format: `cifar-lab grid -h`).")
+        raise ParameterError(f"No sweep file at {path.resolve()}. Check the path (format: cifar-lab grid -h).")
     try:
         sweep = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise ParameterError(f"{path} is not valid YAML: {error}") from None
     if not isinstance(sweep, dict) or not isinstance(sweep.get("grid"), dict) or not sweep["grid"]:
-        raise ParameterError(f"{path} needs a `grid:` mapping of parameter names to lists of values (see `cifar-lab grid -h`).")
+        raise ParameterError(
+            f"{path} needs a `grid:` mapping of parameter names to lists of values (see cifar-lab grid -h)."
+        )
     for key in sweep:
         if key not in SWEEP_KEYS:
-            raise ParameterError(f"Unknown key {key!r} in {path}.{closest(str(key), SWEEP_KEYS)} Valid keys: {', '.join(SWEEP_KEYS)}.")
+            raise ParameterError(
+                f"Unknown key {key!r} in {path}.{closest(str(key), SWEEP_KEYS)} Valid keys: {', '.join(SWEEP_KEYS)}."
+            )
     params = sweep.get("params") or {}
     if not isinstance(params, dict):
-        raise ParameterError(f"params in {path} must be a mapping of names to values, e.g. params: {{n_per_class: 40}}.")
+        raise ParameterError(
+            f"params in {path} must be a mapping of names to values, e.g. params: {{n_per_class: 40}}."
+        )
     for name, values in sweep["grid"].items():
         if not isinstance(values, list) or not values:
-            raise ParameterError(f"grid: {name} in {path} must be a non-empty list, e.g. {name}: [1, 2]; got {values!r}.")
+            raise ParameterError(
+                f"grid: {name} in {path} must be a non-empty list, e.g. {name}: [1, 2]; got {values!r}."
+            )
         if name in params:
             raise ParameterError(f"{name!r} is in both params and grid of {path}; keep it in one.")
     for name in ("preset", "run_dir"):
         if name in params or name in sweep["grid"]:
-            raise ParameterError(f"{name} is a top-level key of a sweep file ({name}: ...), not a params or grid entry.")
+            raise ParameterError(
+                f"{name} is a top-level key of a sweep file ({name}: ...), not a params or grid entry."
+            )
     notebooks = sweep.get("notebooks")
     if isinstance(notebooks, (int, list)):  # YAML reads `02` as the int 2
         items = notebooks if isinstance(notebooks, list) else [notebooks]
@@ -138,8 +148,8 @@ def combination_name(values: dict[str, Any]) -> str:
         >>> combination_name({"optimizer": "adam", "learning_rate": 0.001})
         'optimizer-adam_learning_rate-0.001'
     """
-    safe = "".join(c if c.isalnum() or c in "-._" else "-" for c in "_".join(f"{k}-{v}" for k, v in values.items()))
-    return safe[:120]
+    text = "_".join(f"{name}-{value}" for name, value in values.items())
+    return "".join(c if c.isalnum() or c in "-._" else "-" for c in text)[:120]
 
 
 def plan_sweep(sweep: dict[str, Any], notebooks_dir: str | Path = "notebooks") -> list[Combination]:
@@ -158,14 +168,16 @@ def plan_sweep(sweep: dict[str, Any], notebooks_dir: str | Path = "notebooks") -
         values = dict(zip(names, point))
         name = combination_name(values)
         try:
-            plan = plan_run(sweep["preset"], params={**sweep["params"], **values}, notebooks=sweep["notebooks"],
-                            run_dir=Path(sweep["run_dir"]) / name, notebooks_dir=notebooks_dir, timeout=sweep["timeout"])
+            plan = plan_run(
+                sweep["preset"], params={**sweep["params"], **values}, notebooks=sweep["notebooks"],
+                run_dir=Path(sweep["run_dir"]) / name, notebooks_dir=notebooks_dir, timeout=sweep["timeout"],
+            )
         except ParameterError as error:
             raise ParameterError(f"Combination {name}: {error}") from None
         combinations.append(Combination(values, name, plan))
     if len({c.name for c in combinations}) != len(combinations):
-        raise ParameterError("Two grid combinations map to the same directory name; make the grid values differ "
-                             "in letters or digits, not only in punctuation.")
+        raise ParameterError("Two grid combinations map to the same directory name; make the grid values "
+                             "differ in letters or digits, not only in punctuation.")
     return combinations
 
 
@@ -259,11 +271,13 @@ def run_grid(
     for position, result in executor.map_unordered(work, [combinations[i] for i in pending]):
         index = pending[position]
         if isinstance(result, BaseException):  # the worker itself was lost
-            result = {"combination": combinations[index].values, "name": combinations[index].name,
-                      "status": "failed", "error": f"{type(result).__name__}: {result}", "seconds": 0.0, "metrics": {}}
+            lost = combinations[index]
+            result = {"combination": lost.values, "name": lost.name, "status": "failed",
+                      "error": f"{type(result).__name__}: {result}", "seconds": 0.0, "metrics": {}}
         results[index] = result
         finished += 1
-        outcome = f"done in {result['seconds']:.1f} s" if result["status"] == "done" else f"FAILED: {result['error']}"
+        done = result["status"] == "done"
+        outcome = f"done in {result['seconds']:.1f} s" if done else f"FAILED: {result['error']}"
         print(f"[{finished}/{len(combinations)}] {result['name']}: {outcome}", flush=True)
     ordered = tuple(results[i] for i in range(len(combinations)))
     files = write_results(ordered, sweep["run_dir"], list(sweep["grid"]), sweep["plot_metric"])
@@ -277,22 +291,26 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     Example:
         >>> add_command(argparse.ArgumentParser().add_subparsers())
     """
-    parser = subparsers.add_parser("grid", help="run a parameter sweep over the notebooks",
-                                   description=__doc__.split("Example::")[0].replace("``", ""), formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = subparsers.add_parser(
+        "grid", help="run a parameter sweep over the notebooks",
+        description=__doc__.split("Example::")[0].replace("``", ""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("sweep", help="the sweep file (YAML)")
-    parser.add_argument("--jobs", type=int, default=1, help="combinations run at once in local processes (default 1; ignored with --scheduler)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="combinations run at once in local processes (default 1; not with --scheduler)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="send combinations to this Dask scheduler instead (needs cifar-lab[dask])")
     parser.add_argument("--notebooks-dir", default="notebooks", help="directory of NN_name.ipynb notebooks")
-    parser.add_argument("--run-dir", default=None, help="where results go (default: the sweep file's run_dir)")
+    parser.add_argument("--run-dir", default=None, help="where results go (default: the sweep's run_dir)")
     parser.add_argument("--force", action="store_true", help="re-run combinations already completed")
     parser.set_defaults(func=_main)
 
 
 def _main(args: argparse.Namespace) -> int:
     try:
-        result = run_grid(args.sweep, jobs=args.jobs, scheduler=args.scheduler, notebooks_dir=args.notebooks_dir,
-                          run_dir=args.run_dir, force=args.force)
+        result = run_grid(args.sweep, jobs=args.jobs, scheduler=args.scheduler,
+                          notebooks_dir=args.notebooks_dir, run_dir=args.run_dir, force=args.force)
     except (ParameterError, ValueError, ImportError, ConnectionError) as error:
         print(f"cifar-lab grid: error: {error}", file=sys.stderr)
         return 2

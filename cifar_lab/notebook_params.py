@@ -110,10 +110,12 @@ def read_parameters(notebook: str | Path) -> dict[str, Parameter]:
         else:
             raise ParameterError(
                 f"The parameters cell of {notebook} contains `{ast.unparse(statement)}`. Keep only "
-                "assignments of literal values there (name: type = value) and move other code to the next cell."
+                "assignments of literal values there (name: type = value); move other code to the next cell."
             )
         if value is None:
-            raise ParameterError(f"The parameters cell of {notebook} declares {target!r} without a value; give it a default.")
+            raise ParameterError(
+                f"The parameters cell of {notebook} declares {target!r} without a value; give it a default."
+            )
         try:
             default = ast.literal_eval(value)
         except ValueError:

@@ -79,7 +79,9 @@ class RunPlan:
     timeout: float | None
 
 
-def find_notebooks(notebooks_dir: str | Path = "notebooks", selection: str | list[str] | None = None) -> list[Path]:
+def find_notebooks(
+    notebooks_dir: str | Path = "notebooks", selection: str | list[str] | None = None
+) -> list[Path]:
     """Return the ``NN_name.ipynb`` notebooks in ``notebooks_dir``, in order, optionally selected.
 
     ``selection`` is ``"01,03"`` or ``["01", "03"]``: each item picks the notebook whose name starts
@@ -129,7 +131,8 @@ def plan_run(
         params: more parameter values by name; strings (from ``-p NAME VALUE``) are coerced to the
             type each notebook declares, and ``None`` means "from the preset".
         notebooks: which notebooks, e.g. ``"01,03"``; all by default.
-        run_dir: where everything goes; default ``runs/<preset>`` as in :func:`cifar_lab.presets.resolve_params`.
+        run_dir: where everything goes; default ``runs/<preset>``, as
+            :func:`cifar_lab.presets.resolve_params` derives it.
         notebooks_dir: the directory holding ``NN_name.ipynb`` notebooks.
         timeout: seconds one cell may run; ``None`` takes the preset's from ``CELL_TIMEOUT_S``,
             0 waits forever.

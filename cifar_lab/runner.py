@@ -137,9 +137,11 @@ def execute_plan(
             continue
         fingerprint = job.fingerprint()
         record = state["notebooks"].get(job.stem, {})
-        if not rerun_rest and record.get("fingerprint") == fingerprint and record.get("status") == "done" and output.exists():
+        done = record.get("status") == "done" and record.get("fingerprint") == fingerprint and output.exists()
+        if done and not rerun_rest:
             say(f"[{index}/{total}] {job.stem}: already done with these parameters, skipped")
-            outcomes.append(NotebookOutcome(job.stem, "skipped", record["seconds"], read_metrics(plan.run_dir, job.stem)))
+            metrics = read_metrics(plan.run_dir, job.stem)
+            outcomes.append(NotebookOutcome(job.stem, "skipped", record["seconds"], metrics))
             continue
         rerun_rest = True
         say(f"[{index}/{total}] {job.stem}: running")
@@ -149,8 +151,8 @@ def execute_plan(
                              kernel_log=plan.run_dir / "logs" / f"{job.stem}.log")
         except NotebookFailed as error:
             seconds = time.perf_counter() - started
-            state["notebooks"][job.stem] = {"fingerprint": fingerprint, "status": "failed", "seconds": seconds,
-                                            "parameters": job.parameters, "error": str(error)}
+            state["notebooks"][job.stem] = {"fingerprint": fingerprint, "status": "failed",
+                                            "seconds": seconds, "parameters": job.parameters, "error": str(error)}
             write_json_atomic(state_path, state)
             say(f"[{index}/{total}] {job.stem}: FAILED after {seconds:.1f} s")
             outcomes.append(NotebookOutcome(job.stem, "failed", seconds, {}, str(error)))
@@ -174,7 +176,8 @@ def format_summary(result: RunResult) -> str:
     """Return a plain-text table: one row per notebook and headline figure.
 
     Example:
-        >>> print(format_summary(RunResult(Path("runs/ci"), (NotebookOutcome("01_data", "done", 1.5, {"n_train": 400}),))))
+        >>> outcome = NotebookOutcome("01_data", "done", 1.5, {"n_train": 400})
+        >>> print(format_summary(RunResult(Path("runs/ci"), (outcome,))))
         notebook  status  seconds  figure   value
         01_data   done    1.5      n_train  400
         run directory: runs/ci
@@ -183,7 +186,8 @@ def format_summary(result: RunResult) -> str:
     for o in result.outcomes:
         figures = list(o.metrics.items()) or [("", "")]
         for i, (name, value) in enumerate(figures):
-            rows.append((o.stem, o.status, f"{o.seconds:.1f}", name, _cell(value)) if i == 0 else ("", "", "", name, _cell(value)))
+            first = (o.stem, o.status, f"{o.seconds:.1f}") if i == 0 else ("", "", "")
+            rows.append((*first, name, _cell(value)))
     widths = [max(len(row[c]) for row in rows) for c in range(5)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.append(f"run directory: {result.run_dir}")
@@ -206,9 +210,9 @@ def run_notebooks(
 ) -> RunResult:
     """Validate, run the notebooks in order, print the summary table and return the result.
 
-    Arguments are those of :func:`cifar_lab.run_plan.plan_run` and :func:`execute_plan`. Validation errors raise
-    :class:`~cifar_lab.notebook_params.ParameterError` before anything runs; a failing notebook
-    does not raise: see ``result.ok`` and ``result.error``.
+    Arguments are those of :func:`cifar_lab.run_plan.plan_run` and :func:`execute_plan`.
+    Validation errors raise :class:`~cifar_lab.notebook_params.ParameterError` before anything
+    runs; a failing notebook does not raise: see ``result.ok`` and ``result.error``.
 
     Example:
         >>> result = run_notebooks("ci", data="synthetic", notebooks="01,02")  # doctest: +SKIP
@@ -244,15 +248,17 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     Example:
         >>> add_command(argparse.ArgumentParser().add_subparsers())
     """
-    parser = subparsers.add_parser("run", help="run the course notebooks headless (papermill)",
-                                   description="Run the course notebooks in order with papermill into one run "
-                                   "directory, validating every parameter first; re-running resumes.",
-                                   epilog="example: cifar-lab run --preset quick --notebooks 01,02 -p epochs 3")
+    parser = subparsers.add_parser(
+        "run", help="run the course notebooks headless (papermill)",
+        description="Run the course notebooks in order with papermill into one run directory, validating "
+        "every parameter first; re-running resumes.",
+        epilog="example: cifar-lab run --preset quick --notebooks 01,02 -p epochs 3",
+    )
     parser.add_argument("--preset", default="quick", help=f"run preset: {', '.join(PRESETS)} (default: quick)")
     parser.add_argument("--data", default=None, help="data source: auto, cifar10, synthetic or a path")
     parser.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                        help="set a notebook parameter; VALUE is converted to the type its parameters cell declares")
-    parser.add_argument("--notebooks", default=None, help="which notebooks, by number: e.g. 01,03 (default: all)")
+                        help="set a notebook parameter; VALUE becomes the type its parameters cell declares")
+    parser.add_argument("--notebooks", default=None, help="which notebooks by number, e.g. 01,03 (default: all)")
     parser.add_argument("--notebooks-dir", default="notebooks", help="directory of NN_name.ipynb notebooks")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds one cell may run before the run fails (default: the preset's; 0: none)")

@@ -18,10 +18,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 
-def results_table(results: tuple[dict[str, Any], ...] | list[dict[str, Any]], grid_names: list[str]) -> list[dict[str, Any]]:
+def results_table(results: Sequence[dict[str, Any]], grid_names: list[str]) -> list[dict[str, Any]]:
     """Flatten results to rows: grid values, status, seconds, each headline figure, error.
 
     A figure is named by itself, or ``<notebook>.<figure>`` when two notebooks report the same name.
@@ -46,6 +46,10 @@ def results_table(results: tuple[dict[str, Any], ...] | list[dict[str, Any]], gr
         row["error"] = (result.get("error") or "").splitlines()[0][:200] if result.get("error") else ""
         rows.append(row)
     return rows
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[str]:
@@ -73,7 +77,10 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def write_results(
-    results: tuple[dict[str, Any], ...], run_dir: str | Path, grid_names: list[str], plot_metric: str | None = None
+    results: Sequence[dict[str, Any]],
+    run_dir: str | Path,
+    grid_names: list[str],
+    plot_metric: str | None = None,
 ) -> tuple[Path, ...]:
     """Write ``results.csv``, ``results.md`` and (when a figure is numeric) ``results.png``; print the table.
 
@@ -96,8 +103,7 @@ def write_results(
     _write_text(run_dir / "results.md", markdown)
     print(markdown, end="", flush=True)
     files = [run_dir / "results.csv", run_dir / "results.md"]
-    numeric = [c for c in columns if any(isinstance(r.get(c), (int, float)) and not isinstance(r.get(c), bool)
-                                         for r in rows if r["status"] == "done") and c not in grid_names + ["seconds"]]
+    numeric = [c for c in columns if c not in grid_names + ["seconds"] and any(_is_number(r.get(c)) for r in rows)]
     if plot_metric is not None and plot_metric not in numeric:
         print(f"plot_metric {plot_metric!r} is not a numeric figure of the completed combinations "
               f"(those are: {', '.join(numeric) or 'none'}); no plot written.", file=sys.stderr)
@@ -111,7 +117,7 @@ def write_results(
 def _plot(rows: list[dict[str, Any]], grid_names: list[str], metric: str, path: Path) -> Path:
     from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
 
-    done = [r for r in rows if r["status"] == "done" and isinstance(r.get(metric), (int, float))]
+    done = [r for r in rows if r["status"] == "done" and _is_number(r.get(metric))]
     labels = [", ".join(f"{name}={r[name]}" for name in grid_names) for r in done]
     figure = Figure(figsize=(7, 0.45 * len(done) + 1.4), layout="constrained")
     axes = figure.add_subplot()
