@@ -16,7 +16,8 @@ from cifar_lab.canaries import make_canaries, training_set
 from cifar_lab.data import make_synthetic
 from cifar_lab.ethics import ethics_report
 from cifar_lab.evaluate import predict_proba
-from cifar_lab.model_card import BIBLIOGRAPHY, format_number, render_markdown
+from cifar_lab.bibliography import BIBLIOGRAPHY
+from cifar_lab.model_card import format_number, render_markdown
 from cifar_lab.train import train_model
 
 PARAMETERS = {"model": "tiny_mlp", "epochs": 2, "batch_size": 64, "seed": 0, "learning_rate": None}
