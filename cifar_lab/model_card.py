@@ -54,8 +54,8 @@ def rounded(value: Any) -> Any:
     """``value`` as plain JSON types, floats rounded to ``DECIMALS`` places (recursively).
 
     Example:
-        >>> rounded({"a": [0.12345, 2], "b": None})
-        {'a': [0.123, 2], 'b': None}
+        >>> rounded({"a": [0.12345, 2], "b": None, "c": Path("runs")})
+        {'a': [0.123, 2], 'b': None, 'c': 'runs'}
     """
     if isinstance(value, dict):
         return {str(k): rounded(v) for k, v in value.items()}
@@ -67,7 +67,8 @@ def rounded(value: Any) -> Any:
         return int(value)
     if isinstance(value, (float, np.floating)):
         return round(float(value), DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return value
+    # Anything else a caller records (a Path run_dir, say) is kept as its text, so the JSON always writes.
+    return value if value is None or isinstance(value, str) else str(value)
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> str:
