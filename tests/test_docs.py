@@ -86,6 +86,15 @@ def test_the_presets_table_is_generated_from_cifar_lab_presets(built_site):
     assert "presets-table" not in page
 
 
+def test_the_ethics_guide_lists_the_bibliography_of_cifar_lab(built_site):
+    from cifar_lab.bibliography import BIBLIOGRAPHY
+
+    page = (built_site / "ethics-guide" / "index.html").read_text(encoding="utf-8")
+    first_authors = [reference.split(",")[0] for reference in BIBLIOGRAPHY.values()]
+    assert [author for author in first_authors if author not in page] == []
+    assert "<!-- bibliography -->" not in page
+
+
 BROKEN_REFERENCES = {
     "no-such-page.md": "[a page that does not exist](no-such-page.md)",
     "no-such-section": "[a missing anchor](quickstart.md#no-such-section)",

@@ -1,7 +1,9 @@
-"""MkDocs hook: write the table of run presets into the pages from ``cifar_lab.presets`` itself.
+"""MkDocs hook: write content the library owns into the pages, so the pages never restate it by hand.
 
-A page puts the marker ``<!-- presets-table -->`` on a line of its own where the table belongs. The
-presets are the values most likely to change, so the pages never restate them by hand.
+A page puts a marker on a line of its own where the content belongs:
+
+- ``<!-- presets-table -->``: the run presets, from ``cifar_lab.presets``;
+- ``<!-- bibliography -->``: the works the model card cites, from ``cifar_lab.bibliography``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-MARKER = "<!-- presets-table -->"
+PRESETS_MARKER = "<!-- presets-table -->"
+BIBLIOGRAPHY_MARKER = "<!-- bibliography -->"
 
 
 def _cell(value: Any) -> str:
@@ -42,5 +45,21 @@ def presets_table() -> str:
     return "\n".join(lines)
 
 
+def bibliography() -> str:
+    """Return ``BIBLIOGRAPHY`` as a Markdown list, in its (alphabetical) order.
+
+    Example:
+        >>> bibliography().splitlines()[0].startswith("- Birhane, A.")
+        True
+    """
+    from cifar_lab.bibliography import BIBLIOGRAPHY
+
+    return "\n".join(f"- {reference}" for reference in BIBLIOGRAPHY.values())
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return markdown.replace(MARKER, presets_table()) if MARKER in markdown else markdown
+    if PRESETS_MARKER in markdown:
+        markdown = markdown.replace(PRESETS_MARKER, presets_table())
+    if BIBLIOGRAPHY_MARKER in markdown:
+        markdown = markdown.replace(BIBLIOGRAPHY_MARKER, bibliography())
+    return markdown
