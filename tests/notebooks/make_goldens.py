@@ -1,8 +1,8 @@
 """Regenerate the golden executed notebooks that the nbval regression test compares against.
 
-Usage (from the repository root; ``make goldens`` runs exactly this)::
+Usage (from the repository root; ``make goldens`` runs it for every notebook)::
 
-    .venv/bin/python tests/notebooks/make_goldens.py
+    .venv/bin/python tests/notebooks/make_goldens.py [NN ...]   # e.g. 03 05: only those notebooks
 
 Every notebook in ``notebooks/`` is executed in order with papermill and ``preset = "ci"`` injected,
 on this Python, in one scratch directory that is the kernels' working directory: ``run_dir`` resolves
@@ -15,9 +15,7 @@ PNG images (which nbval never compares) are stripped; the metrics each notebook 
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -73,9 +71,19 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def make_goldens() -> list[Path]:
-    """Execute every course notebook with the ci preset and write its golden copy; return the paths."""
+def make_goldens(selected: list[str] | None = None) -> list[Path]:
+    """Execute the course notebooks (those whose number is in ``selected``; default all) with the ci
+    preset and write their golden copies and metrics; return the paths of the goldens.
+
+    A notebook run alone builds what earlier notebooks would have saved, with the same result, so a
+    selection gives the same goldens as a full run.
+    """
     sources = sorted(SOURCES.glob("[0-9][0-9]_*.ipynb"))
+    if selected:
+        unknown = set(selected) - {source.name[:2] for source in sources}
+        if unknown:
+            raise SystemExit(f"No notebook numbered {', '.join(sorted(unknown))} in {SOURCES}.")
+        sources = [source for source in sources if source.name[:2] in selected]
     written = []
     with tempfile.TemporaryDirectory(prefix="cifar-lab-goldens-") as scratch:
         os.environ.update(kernel_environment(Path(scratch)))
@@ -93,13 +101,13 @@ def make_goldens() -> list[Path]:
             golden = GOLDENS / source.name
             _write_atomically(golden, nbformat.writes(strip_volatile(executed)) + "\n")
             written.append(golden)
-        metrics_dir = GOLDENS / "metrics"
-        shutil.rmtree(metrics_dir, ignore_errors=True)
-        shutil.copytree(Path(scratch) / "runs" / "ci" / "metrics", metrics_dir)
+            metrics = Path(scratch) / "runs" / "ci" / "metrics" / f"{source.stem}.json"
+            (GOLDENS / "metrics").mkdir(exist_ok=True)
+            _write_atomically(GOLDENS / "metrics" / metrics.name, metrics.read_text(encoding="utf-8"))
     return written
 
 
 if __name__ == "__main__":
-    for path in make_goldens():
+    for path in make_goldens(sys.argv[1:]):
         print("wrote", path.relative_to(ROOT))
     sys.exit(0)
