@@ -33,7 +33,7 @@ import math
 import numbers
 import os
 import shutil
-import tempfile
+import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -92,14 +92,15 @@ class Trained:
 
 def _atomic_write_text(path: Path, text: str) -> None:
     # A temp file in the same directory, then os.replace: readers never see a half-written file.
+    # Opened with "x" (not mkstemp) so the file gets the usual permissions, not mkstemp's 0600.
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with open(tmp, "x", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
