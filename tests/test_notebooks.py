@@ -138,6 +138,15 @@ def test_golden_is_fully_executed_and_has_metrics(source):
     assert (GOLDENS / "metrics" / f"{source.stem}.json").is_file()
 
 
+@by_stem
+def test_golden_carries_no_timings_versions_or_images(source):
+    golden = _read(GOLDENS / source.name)
+    assert set(golden.metadata) <= {"kernelspec"}
+    for cell in _code_cells(golden):
+        assert not {"papermill", "execution"} & set(cell.metadata)
+        assert not any("image/png" in output.get("data", {}) for output in cell.outputs)
+
+
 @pytest.fixture(scope="module")
 def nbval_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     """Re-execute every golden with ``pytest --nbval`` in a scratch copy; return the result and run_dir."""
