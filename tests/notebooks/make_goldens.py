@@ -56,6 +56,8 @@ def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop what changes on every execution without changing the result: timings, versions, images."""
     notebook.metadata = {k: v for k, v in notebook.metadata.items() if k in KEPT_NOTEBOOK_METADATA}
     for cell in notebook.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill draws a random id on every run
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         for output in cell.get("outputs", []):
