@@ -9,6 +9,9 @@ Two parts, each measured side by side in one run (interleaved per seed / per rep
    * stronger: ``build_model("fast_cnn")`` with its registered training defaults (epochs, batch,
      augmentation, flip TTA). Its test accuracy is also measured after every epoch, off the clock, to
      find the training time at which it first reaches the original's final test accuracy.
+   With ``--short-epochs N`` it also runs the stronger recipe with an N-epoch schedule: a one-cycle
+   schedule only reaches its accuracy at its end, so a short run reaches a given accuracy sooner than
+   the middle of a long one.
    With ``--bfloat16`` the stronger recipe is run a second time under ``precision="mixed_bfloat16"``
    (the accuracy check before anyone makes bfloat16 a default).
 2. Throughput of the original model (images/s over whole epochs after the first, which includes
@@ -104,10 +107,14 @@ def recipes(data, args) -> None:
     stronger_epochs = args.stronger_epochs or MODELS["fast_cnn"].training["epochs"]
     precisions = ["float32"] + (["mixed_bfloat16"] if args.bfloat16 else [])
     rows: dict[str, list[dict]] = {"original": [], **{f"stronger {p}": [] for p in precisions}}
+    shorts = [f"short {p}" for p in precisions] if args.short_epochs else []
+    rows.update({name: [] for name in shorts})
     for seed in range(args.seeds):
         rows["original"].append(run_original(data, split, seed, args.epochs))
         for precision in precisions:
             rows[f"stronger {precision}"].append(run_stronger(data, split, seed, stronger_epochs, precision))
+        for name in shorts:
+            rows[name].append(run_stronger(data, split, seed, args.short_epochs, name.split()[1]))
         print(f"  seed {seed}: " + "; ".join(
             f"{name} {r[-1]['accuracy']:.4f} in {r[-1]['seconds']:.1f}s" for name, r in rows.items()), flush=True)
 
@@ -130,6 +137,14 @@ def recipes(data, args) -> None:
         for seed, run in enumerate(runs):
             print(f"    seed {seed} curve (s, test acc): " +
                   " ".join(f"{s:.0f}:{acc:.3f}" for s, acc in run["curve"]))
+    for name in shorts:
+        runs = rows[name]
+        print(f"  stronger fast_cnn {name.split()[1]}, a short {args.short_epochs}-epoch schedule: test accuracy "
+              f"{spread([r['accuracy'] for r in runs], '.4f')}, training {spread([r['seconds'] for r in runs], '.1f')} s")
+        reach = [r["seconds"] / o["seconds"] if r["accuracy"] >= o["accuracy"] else float("nan")
+                 for r, o in zip(runs, rows["original"])]
+        print(f"    reaches the original's final test accuracy (same seed) in this / the original's time: "
+              f"{spread(reach, '.3f')} (nan = does not reach it)")
 
 
 def throughput(data, args) -> None:
@@ -188,8 +203,10 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=20, help="epochs of the original recipe")
     parser.add_argument("--stronger-epochs", type=int, default=None, help="default: the registry's")
+    parser.add_argument("--short-epochs", type=int, default=7,
+                        help="also run the stronger recipe with this shorter schedule (time to target; 0: off)")
     parser.add_argument("--bfloat16", action="store_true", help="also run the stronger recipe in mixed_bfloat16")
-    parser.add_argument("--throughput-epochs", type=int, default=4)
+    parser.add_argument("--throughput-epochs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3, help="repetitions of each throughput way")
     parser.add_argument("--skip-recipes", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")

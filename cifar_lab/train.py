@@ -113,8 +113,7 @@ class _EpochLine(keras.callbacks.Callback):
         self.start = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
-        metrics = " - ".join(f"{key}: {value:.4f}" for key, value in sorted((logs or {}).items())
-                             if key != "learning_rate")
+        metrics = " - ".join(f"{key}: {value:.4f}" for key, value in sorted((logs or {}).items()))
         seconds = time.perf_counter() - self.start
         print(f"epoch {epoch + 1}/{self.epochs} - {metrics} - {seconds:.0f}s", flush=True)
 

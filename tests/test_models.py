@@ -96,3 +96,12 @@ def test_one_cycle_warms_up_to_its_peak_then_anneals_to_zero():
     schedule = OneCycle(peak=0.4, warmup_fraction=0.25, total_steps=100)
     values = [float(schedule(step)) for step in (0, 10, 25, 50, 100)]
     assert values == pytest.approx([0.0, 0.16, 0.4, 0.4 * 50 / 75, 0.0])
+
+
+def test_auto_precision_follows_the_cpus_bfloat16_support(monkeypatch):
+    import cifar_lab.hardware
+
+    monkeypatch.setattr(cifar_lab.hardware, "bfloat16_support", lambda: "avx512_bf16")
+    assert build_model("fast_cnn", precision="auto").layers[1].compute_dtype == "bfloat16"
+    monkeypatch.setattr(cifar_lab.hardware, "bfloat16_support", lambda: None)
+    assert build_model("fast_cnn", precision="auto").layers[1].compute_dtype == "float32"
