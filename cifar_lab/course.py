@@ -195,10 +195,14 @@ def _model_key(name: str, augmentation: str | None) -> str:
     return name if augmentation in (None, "none") else f"{name}-{augmentation}"
 
 
-def _recorded_params(params: dict[str, Any], name: str, augmentation: str | None) -> dict[str, Any]:
+def _training_params(params: dict[str, Any], name: str, augmentation: str | None) -> dict[str, Any]:
+    """The parameters model ``name`` is trained with: ``params``, except that a model other than
+    ``params["model"]`` keeps its own recipe's optimizer, learning rate and batch size."""
+    from cifar_lab.models import MODELS
+
     recorded = {key: params.get(key) for key in TRAINING_PARAMS}
     if name != params["model"]:
-        recorded.update(learning_rate=None, optimizer=None)
+        recorded.update(learning_rate=None, optimizer=None, batch_size=MODELS[name].training["batch_size"])
     recorded.update(model=name, augmentation=augmentation or "none")
     return recorded
 
@@ -231,9 +235,10 @@ def train_or_load(
     """Load the model ``run_dir/models/<model>[-<augmentation>]`` if it was trained with these parameters,
     otherwise build it, train it on ``splits`` (validating on the held-out split) and save it there.
 
-    ``model`` defaults to ``params["model"]`` and ``augmentation`` to no augmentation. An interrupted
-    training with the same parameters resumes from its last completed epoch; one with other parameters is
-    discarded. Saved (``cifar_lab.checkpoint.save_model``): ``model.keras``, the original's ``model.json`` +
+    ``model`` defaults to ``params["model"]`` and ``augmentation`` to no augmentation. A model other than
+    ``params["model"]`` keeps its own recipe (``cifar_lab.models.MODELS``): its optimizer, learning rate and
+    batch size; the data, epochs and seed come from ``params``. An interrupted training with the same
+    parameters resumes from its last completed epoch; one with other parameters is discarded. Saved (``cifar_lab.checkpoint.save_model``): ``model.keras``, the original's ``model.json`` +
     ``model.weights.h5``; then ``history.json`` and ``params.json``, written last, so a directory without it
     is never mistaken for a finished model. The per-epoch checkpoints are removed once the model is saved.
 
@@ -248,7 +253,7 @@ def train_or_load(
 
     name = model or params["model"]
     directory = Path(params["run_dir"]) / "models" / _model_key(name, augmentation)
-    recorded = _recorded_params(params, name, augmentation)
+    recorded = _training_params(params, name, augmentation)
     params_file = directory / "params.json"
     if params_file.is_file() and json.loads(params_file.read_text(encoding="utf-8")) == recorded:
         history = json.loads((directory / "history.json").read_text(encoding="utf-8"))
@@ -269,7 +274,7 @@ def train_or_load(
         splits.y_train,
         validation=(splits.x_val, splits.y_val),
         epochs=params["epochs"],
-        batch_size=params["batch_size"],
+        batch_size=recorded["batch_size"],
         seed=params["seed"],
         augment=augment,
         run_dir=checkpoints / digest,

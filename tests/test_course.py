@@ -106,3 +106,14 @@ def test_train_or_load_trains_again_when_a_training_parameter_changed(tiny_run):
     retrained = train_or_load({**params, "seed": params["seed"] + 1}, splits)
     assert not retrained.loaded
     assert not all(np.array_equal(a, b) for a, b in zip(first, retrained.model.get_weights()))
+
+
+@pytest.mark.slow
+def test_train_or_load_trains_another_model_with_its_own_recipes_batch_size(tiny_run):
+    from cifar_lab.models import MODELS
+
+    params, splits, _ = tiny_run
+    stronger = train_or_load(params, splits, model="fast_cnn", augmentation="recommended")
+    recorded = json.loads((stronger.directory / "params.json").read_text())
+    assert stronger.directory.name == "fast_cnn-recommended"
+    assert recorded["batch_size"] == MODELS["fast_cnn"].training["batch_size"] != params["batch_size"]
