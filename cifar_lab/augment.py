@@ -59,6 +59,8 @@ AUGMENTATION_PRESETS: dict[str, dict[str, Any]] = {
     },
     # The standard CIFAR-10 recipe (He et al., 2016): shift by up to 4 whole pixels with zero
     # fill, and mirror. Label-preserving for every class, cheap, and no interpolation blur.
+    # Cutout stays off: it has not been measured to earn its place on the original CNN (try
+    # benchmarks/bench_augment.py --augmentations recommended recommended+cutout8).
     "recommended": {
         "crop_padding": 4,
         "horizontal_flip": True,
