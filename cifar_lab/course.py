@@ -253,7 +253,8 @@ def train_or_load(
 
     name = model or params["model"]
     directory = Path(params["run_dir"]) / "models" / _model_key(name, augmentation)
-    recorded = _training_params(params, name, augmentation)
+    # Where the images came from, not the data parameter: "auto" may resolve differently next time.
+    recorded = {**_training_params(params, name, augmentation), "data": str(splits.data.source)}
     params_file = directory / "params.json"
     if params_file.is_file() and json.loads(params_file.read_text(encoding="utf-8")) == recorded:
         history = json.loads((directory / "history.json").read_text(encoding="utf-8"))
