@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import keras
-import numpy as np
 
 import cifar_lab.models  # noqa: F401  (registers the custom learning-rate schedule for loading)
 
@@ -120,8 +119,10 @@ def load_model(path: str | os.PathLike, weights: str | os.PathLike | None = None
 def save_checkpoint(model: keras.Model, run_dir: str | os.PathLike, state: dict[str, Any]) -> None:
     """Save the weights, the optimizer's state and ``state`` (epochs completed, history) to ``run_dir``.
 
-    The JSON state is written last: it names a checkpoint complete only once the files it refers to
-    are in place, so a kill between the writes resumes from the previous epoch, never a mix.
+    Keras's ``.weights.h5`` holds the optimizer's variables too (step count, momenta), so resuming
+    continues the same optimisation. The JSON state is written last: it names a checkpoint complete
+    only once its weights file is in place, so a kill between the writes resumes from the previous
+    epoch, never a mix.
 
     Example:
         >>> save_checkpoint(model, "runs/demo", {"epochs_completed": 3, "history": {}})  # doctest: +SKIP
@@ -129,17 +130,12 @@ def save_checkpoint(model: keras.Model, run_dir: str | os.PathLike, state: dict[
     run_dir = Path(run_dir)
     epoch = state["epochs_completed"]
     weights = run_dir / f"checkpoint-{epoch}.weights.h5"
-    optimizer = run_dir / f"checkpoint-{epoch}.optimizer.npz"
     _atomic_write(weights, ".weights.h5", model.save_weights)
-    with atomic_path(optimizer, suffix=".npz") as tmp:
-        with open(tmp, "wb") as handle:
-            np.savez(handle, *[v.numpy() for v in model.optimizer.variables])
     previous = read_checkpoint_state(run_dir)
-    write_json(run_dir / CHECKPOINT_STATE,
-               {**state, "model": model.name, "weights": weights.name, "optimizer": optimizer.name})
-    if previous and previous["epochs_completed"] != epoch:
-        for key in ("weights", "optimizer"):
-            (run_dir / previous[key]).unlink(missing_ok=True)
+    write_json(run_dir / CHECKPOINT_STATE, {**state, "model": model.name, "weights": weights.name,
+                                            "optimizer": type(model.optimizer).__name__})
+    if previous and previous["weights"] != weights.name:
+        (run_dir / previous["weights"]).unlink(missing_ok=True)
 
 
 def read_checkpoint_state(run_dir: str | os.PathLike) -> dict[str, Any] | None:
@@ -172,18 +168,13 @@ def restore_checkpoint(model: keras.Model, run_dir: str | os.PathLike) -> dict[s
         return None
     mismatch = (f"The checkpoint in {run_dir} was saved from a different model or optimizer than "
                 f"model {model.name!r}. Resume with the same model settings, or use a new run_dir.")
-    if state.get("model", model.name) != model.name:
-        raise ValueError(mismatch.replace("a different model", f"model {state['model']!r}"))
+    if (state["model"], state["optimizer"]) != (model.name, type(model.optimizer).__name__):
+        raise ValueError(mismatch.replace("a different model or optimizer",
+                                          f"model {state['model']!r} with {state['optimizer']}"))
+    # Built first, the optimizer's variables exist to receive the saved ones.
+    model.optimizer.build(model.trainable_variables)
     try:
         model.load_weights(run_dir / state["weights"])
     except ValueError as error:
         raise ValueError(f"{mismatch} ({error})") from error
-    model.optimizer.build(model.trainable_variables)
-    with np.load(run_dir / state["optimizer"]) as saved:
-        values = [saved[f"arr_{i}"] for i in range(len(saved.files))]
-    variables = model.optimizer.variables
-    if [v.shape for v in values] != [tuple(v.shape) for v in variables]:
-        raise ValueError(mismatch)
-    for variable, value in zip(variables, values):
-        variable.assign(value)
     return state

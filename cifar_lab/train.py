@@ -191,15 +191,14 @@ def train_model(
     if mode != "silent" and initial_epoch:
         print(f"Resuming from the checkpoint in {run_path} after epoch {initial_epoch}.", flush=True)
 
-    steps_per_epoch = math.ceil(len(x_train) / batch_size)
-    schedule = _one_cycle(model)
-    if schedule is not None:
-        schedule.total_steps.assign(float(epochs * steps_per_epoch))
     one_hot = _wants_one_hot(model)
     # A resumed run shuffles from a seed of its own, so it does not replay epoch 1's order.
     train_data = make_dataset(x_train, y_train, batch_size=batch_size, shuffle=True,
                               seed=seed + 1_000_003 * initial_epoch, augment=augment,
                               one_hot=one_hot, class_weight=class_weight)
+    schedule = _one_cycle(model)
+    if schedule is not None:
+        schedule.total_steps.assign(float(epochs * math.ceil(len(x_train) / batch_size)))
     validation_data = None
     if validation is not None:
         x_val, y_val = validation

@@ -41,8 +41,7 @@ def test_a_checkpoint_is_written_after_every_epoch(tiny, tmp_path):
     assert state["epochs_completed"] == 2
     assert len(state["history"]["loss"]) == 2
     # Only the latest checkpoint is kept.
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "checkpoint-2.optimizer.npz", "checkpoint-2.weights.h5", "checkpoint.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint-2.weights.h5", "checkpoint.json"]
 
 
 def test_training_again_with_the_same_run_dir_continues_where_it_stopped(tiny, tmp_path):
@@ -67,8 +66,16 @@ def test_a_finished_run_is_not_trained_again(tiny, tmp_path):
 def test_resuming_with_a_different_model_is_a_clear_error(tiny, tmp_path):
     x, y = tiny
     train_model(build_model("original"), x, y, epochs=1, batch_size=32, run_dir=tmp_path, verbose="silent")
-    with pytest.raises(ValueError, match="new run_dir|different"):
+    with pytest.raises(ValueError, match="model 'original' with RMSprop.*new run_dir"):
         train_model(build_model("fast_cnn"), x, y, epochs=2, batch_size=32, run_dir=tmp_path, verbose="silent")
+
+
+def test_resuming_with_a_different_optimizer_is_a_clear_error(tiny, tmp_path):
+    x, y = tiny
+    train_model(build_model("original"), x, y, epochs=1, batch_size=32, run_dir=tmp_path, verbose="silent")
+    with pytest.raises(ValueError, match="with RMSprop.*new run_dir"):
+        train_model(build_model("original", optimizer="adam"), x, y, epochs=2, batch_size=32, run_dir=tmp_path,
+                    verbose="silent")
 
 
 @pytest.mark.slow
