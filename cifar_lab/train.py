@@ -67,20 +67,14 @@ def set_seed(seed: int) -> None:
     tf.config.experimental.enable_op_determinism()
 
 
-def _in_kernel() -> bool:
-    # Whether this code runs inside a Jupyter kernel (IPython imported alone, e.g. by a test plugin,
-    # is not enough: a running kernel shell has a ``kernel``).
+def _in_interactive_kernel() -> bool:
+    # A notebook a person runs, not one run headless. IPython imported alone (e.g. by a test plugin)
+    # is not enough: a running kernel shell has a ``kernel``. Headless clients (papermill, nbclient,
+    # nbconvert) refuse input requests, which the kernel records per cell in ``_allow_stdin``
+    # (ipykernel has no public getter); Jupyter's own front ends allow input.
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
-    return shell is not None and hasattr(shell, "kernel")
-
-
-def _launched_by_papermill() -> bool:
-    # A papermill kernel looks like any Jupyter kernel from inside; its parent process gives it away.
-    try:
-        return b"papermill" in Path(f"/proc/{os.getppid()}/cmdline").read_bytes()
-    except OSError:
-        return False
+    return bool(getattr(getattr(shell, "kernel", None), "_allow_stdin", False))
 
 
 def progress_mode(verbose: str | int = "auto") -> str:
@@ -99,7 +93,7 @@ def progress_mode(verbose: str | int = "auto") -> str:
         return forced[verbose]
     if verbose != "auto":
         raise ValueError(f"Unknown verbose={verbose!r}. Use 'auto', 'bar' (1), 'epoch' (2) or 'silent' (0).")
-    return "bar" if (sys.stdout.isatty() or (_in_kernel() and not _launched_by_papermill())) else "epoch"
+    return "bar" if (sys.stdout.isatty() or _in_interactive_kernel()) else "epoch"
 
 
 class _EpochLine(keras.callbacks.Callback):

@@ -160,3 +160,23 @@ def test_same_seed_with_augmentation_and_batch_norm_gives_identical_weights(tiny
                     verbose="silent")
         weights.append(model.get_weights())
     assert all(np.array_equal(a, b) for a, b in zip(*weights))
+
+
+def _fake_kernel(monkeypatch, allow_stdin):
+    import sys
+    import types
+
+    kernel = types.SimpleNamespace(_allow_stdin=allow_stdin)
+    fake = types.SimpleNamespace(get_ipython=lambda: types.SimpleNamespace(kernel=kernel))
+    monkeypatch.setitem(sys.modules, "IPython", fake)
+
+
+def test_progress_mode_auto_is_a_bar_in_a_notebook_a_person_runs(monkeypatch):
+    _fake_kernel(monkeypatch, allow_stdin=True)
+    assert progress_mode("auto") == "bar"
+
+
+def test_progress_mode_auto_is_one_line_per_epoch_in_a_headless_kernel(monkeypatch):
+    # papermill and nbclient run kernels that refuse input requests.
+    _fake_kernel(monkeypatch, allow_stdin=False)
+    assert progress_mode("auto") == "epoch"
