@@ -119,14 +119,15 @@ class AugmentationComparison:
 
     def to_text(self) -> str:
         """The table as aligned plain text, accuracies in percent."""
-        header = (f"{'augmentation':<16}{'train':>8}{'val':>8}{'test':>8}{'gap':>8}"
+        width = max(16, 2 + max(len(run.name) for run in self.runs))
+        header = (f"{'augmentation':<{width}}{'train':>8}{'val':>8}{'test':>8}{'gap':>8}"
                   f"{'best ep':>9}{'late gain':>11}{'s/epoch':>9}")
         lines = [f"{self.model} model, {self.epochs} epochs, batch {self.batch_size}, seed {self.seed}; "
                  f"{self.sizes['train']} train / {self.sizes['val']} val / {self.sizes['test']} test images",
                  header]
         for row in self.table():
             lines.append(
-                f"{row['augmentation']:<16}{100 * row['train_accuracy']:>7.1f}%{100 * row['val_accuracy']:>7.1f}%"
+                f"{row['augmentation']:<{width}}{100 * row['train_accuracy']:>7.1f}%{100 * row['val_accuracy']:>7.1f}%"
                 f"{100 * row['test_accuracy']:>7.1f}%{100 * row['train_test_gap']:>7.1f}%"
                 f"{row['best_val_epoch']:>9d}{100 * row['late_val_gain']:>+10.1f}%{row['seconds_per_epoch']:>9.1f}"
             )
