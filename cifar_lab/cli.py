@@ -34,17 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
         >>> parser.prog
         'cifar-lab'
     """
-    parser = argparse.ArgumentParser(prog="cifar-lab", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="cifar-lab",
+        description="The CIFAR-10 course: inspect the data, run the notebooks headless, sweep parameters, "
+        "check code for Keras 2 patterns.",
+    )
     parser.add_argument("--version", action="version", version=f"cifar-lab {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue  # that part of the course is not built yet
-        module.add_command(subparsers)
+        importlib.import_module(name).add_command(subparsers)
     return parser
 
 
