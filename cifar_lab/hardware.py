@@ -3,7 +3,9 @@
 bfloat16 training is only worth it where the CPU multiplies bfloat16 natively: Intel AMX
 (``amx_bf16``) is the big win; AVX-512 BF16 (``avx512_bf16``) has bfloat16 dot products but far less
 throughput. Elsewhere bfloat16 is emulated and slower than float32. Whether it actually pays on a given
-machine is measured by ``benchmarks/bench_matmul.py``; mixed precision is never switched on by default.
+machine is measured by ``benchmarks/bench_matmul.py``. Only ``fast_cnn`` defaults to ``precision="auto"``
+(bfloat16 where this reports support), after ``benchmarks/bench_training.py`` showed no accuracy cost;
+the original CNN stays float32 unless asked.
 
 Example:
     >>> bfloat16_support() in ("amx", "avx512_bf16", None)
