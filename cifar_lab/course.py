@@ -34,6 +34,7 @@ import numbers
 import os
 import shutil
 import uuid
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -163,7 +164,8 @@ def read_metrics(run_dir: str | os.PathLike, notebook: str | os.PathLike) -> dic
 def load_splits(params: dict[str, Any]) -> Splits:
     """Load the data named by ``params`` and split it the same way in every notebook.
 
-    The training set is first cut to ``n_per_class`` images per class (seeded; None keeps all), then
+    The training set is first cut to ``n_per_class`` images per class (seeded; None keeps all; more than the
+    smallest class has means all of it, with a warning), then
     ``val_fraction`` of each class is held out for validation (seeded), so both parts keep the class
     balance. This is the split ``cifar_lab.augment_experiment.compare_augmentations`` makes too, so its
     unaugmented run and the baseline here see the same images. The test set is kept whole, for the end.
@@ -177,13 +179,17 @@ def load_splits(params: dict[str, Any]) -> Splits:
     x, y = data.x_train, data.y_train
     n_per_class = params.get("n_per_class")
     if n_per_class is not None:
-        smallest = int(np.bincount(y).min())
+        smallest = int(np.bincount(y, minlength=len(data.class_names)).min())
         if n_per_class > smallest:
-            raise ValueError(
-                f"n_per_class={n_per_class} asks for more images than the smallest class has ({smallest}) in "
-                f"{data.source}. Pass n_per_class={smallest} or fewer (from the command line: -p n_per_class "
-                f"{smallest}); the full preset uses every image."
+            # A preset's size is a ceiling, so `make run` works on a reduced copy or the offline synthetic
+            # fallback too; the warning keeps the smaller run from passing unnoticed.
+            warnings.warn(
+                f"n_per_class={n_per_class} is more than the smallest class has ({smallest}) in {data.source}, "
+                f"so {smallest} images per class are used. Pass n_per_class={smallest} or fewer (from the "
+                f"command line: -p n_per_class {smallest}) to choose the size yourself.",
+                stacklevel=2,
             )
+            n_per_class = smallest
         x, y = stratified_subset(x, y, n_per_class=n_per_class, seed=params["seed"])
     x_train, y_train, x_val, y_val = split_validation(
         x, y, params["val_fraction"], seed=params["seed"], stratify=True

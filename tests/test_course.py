@@ -63,9 +63,12 @@ def test_training_data_is_the_data_with_the_training_split_as_its_training_set()
     assert data.synthetic and data.source == splits.data.source
 
 
-def test_load_splits_asking_for_more_images_than_a_class_has_names_the_fix():
-    with pytest.raises(ValueError, match=r"n_per_class=100000 asks for more .* -p n_per_class 500\)"):
-        load_splits({"data": "synthetic", "n_per_class": 100_000, "val_fraction": 0.2, "seed": 0})
+def test_load_splits_asking_for_more_images_than_a_class_has_uses_the_smallest_class_and_warns():
+    everything = np.bincount(load_splits({"data": "synthetic", "n_per_class": None, "val_fraction": 0.2, "seed": 0}).data.y_train)
+    with pytest.warns(UserWarning, match=rf"so {everything.min()} images per class are used.*-p n_per_class {everything.min()}"):
+        splits = load_splits({"data": "synthetic", "n_per_class": 100_000, "val_fraction": 0.2, "seed": 0})
+    per_class = np.bincount(np.concatenate([splits.y_train, splits.y_val]))
+    assert (per_class == everything.min()).all()
 
 
 @pytest.fixture(scope="module")
