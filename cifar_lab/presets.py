@@ -26,7 +26,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "model": "original",
         "augmentation": "recommended",
         "epochs": 2,  # two points make a learning curve; still seconds per notebook
-        "batch_size": 128,
+        "batch_size": 32,  # 400 images make 3 steps at 128 and a chance-level model; 32 learns (~34% test), same cost
         "seed": 0,
         "n_per_class": 50,  # 500 images before the validation split
         "val_fraction": 0.2,
