@@ -31,6 +31,7 @@ from cifar_lab.augment import augmentation_params, build_augmenter
 from cifar_lab.evaluate import predict_proba
 from cifar_lab.models import build_model
 from cifar_lab.pipeline import make_dataset
+from cifar_lab.splits import subset_and_split
 from cifar_lab.train import train_model
 
 if TYPE_CHECKING:
@@ -191,10 +192,8 @@ def compare_augmentations(
     """
     named = _normalise_augmentations(augmentations)
     x_train, y_train, x_test, y_test = _arrays(data)
-    if n_per_class is not None:
-        x_train, y_train = cifar_data.stratified_subset(x_train, y_train, n_per_class=n_per_class, seed=seed)
-    x_fit, y_fit, x_val, y_val = cifar_data.split_validation(
-        x_train, y_train, val_fraction, seed=seed, stratify=True
+    x_fit, y_fit, x_val, y_val = subset_and_split(
+        x_train, y_train, n_per_class=n_per_class, val_fraction=val_fraction, seed=seed
     )
     hparams = {k: v for k, v in {"learning_rate": learning_rate, "optimizer": optimizer}.items() if v is not None}
     initial_weights = build_model(model, seed=seed, **hparams).get_weights()

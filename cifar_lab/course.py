@@ -34,14 +34,14 @@ import numbers
 import os
 import shutil
 import uuid
-import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cifar_lab.data import CifarData, load_cifar10, split_validation, stratified_subset
+from cifar_lab.data import CifarData, load_cifar10
+from cifar_lab.splits import subset_and_split
 
 # Parameters that change what a trained model is; a saved model is reused only when all of them match.
 TRAINING_PARAMS = (
@@ -164,8 +164,8 @@ def read_metrics(run_dir: str | os.PathLike, notebook: str | os.PathLike) -> dic
 def load_splits(params: dict[str, Any]) -> Splits:
     """Load the data named by ``params`` and split it the same way in every notebook.
 
-    The training set is first cut to ``n_per_class`` images per class (seeded; None keeps all; more than the
-    smallest class has means all of it, with a warning), then
+    The training set is first cut to at most ``n_per_class`` images per class (seeded; None keeps all;
+    see :func:`cifar_lab.splits.subset_and_split`), then
     ``val_fraction`` of each class is held out for validation (seeded), so both parts keep the class
     balance. This is the split ``cifar_lab.augment_experiment.compare_augmentations`` makes too, so its
     unaugmented run and the baseline here see the same images. The test set is kept whole, for the end.
@@ -177,22 +177,8 @@ def load_splits(params: dict[str, Any]) -> Splits:
     """
     data = load_cifar10(params["data"])
     x, y = data.x_train, data.y_train
-    n_per_class = params.get("n_per_class")
-    if n_per_class is not None:
-        smallest = int(np.bincount(y, minlength=len(data.class_names)).min())
-        if n_per_class > smallest:
-            # A preset's size is a ceiling, so `make run` works on a reduced copy or the offline synthetic
-            # fallback too; the warning keeps the smaller run from passing unnoticed.
-            warnings.warn(
-                f"n_per_class={n_per_class} is more than the smallest class has ({smallest}) in {data.source}, "
-                f"so {smallest} images per class are used. Pass n_per_class={smallest} or fewer (from the "
-                f"command line: -p n_per_class {smallest}) to choose the size yourself.",
-                stacklevel=2,
-            )
-            n_per_class = smallest
-        x, y = stratified_subset(x, y, n_per_class=n_per_class, seed=params["seed"])
-    x_train, y_train, x_val, y_val = split_validation(
-        x, y, params["val_fraction"], seed=params["seed"], stratify=True
+    x_train, y_train, x_val, y_val = subset_and_split(
+        x, y, n_per_class=params.get("n_per_class"), val_fraction=params["val_fraction"], seed=params["seed"]
     )
     return Splits(data, x_train, y_train, x_val, y_val, data.x_test, data.y_test)
 

@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -111,3 +112,37 @@ def stratified_subset(
         chosen.append(rng.choice(members, k, replace=False))
     index = np.sort(np.concatenate(chosen))
     return x[index], y[index]
+
+
+def subset_and_split(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    n_per_class: int | None,
+    val_fraction: float,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The course's split: at most ``n_per_class`` images per class, then a stratified validation hold-out.
+
+    ``n_per_class`` is a ceiling (None keeps every image): asking for more than the smallest class holds
+    uses the smallest class's count, with a warning, so a preset sized for full CIFAR-10 still runs on a
+    reduced copy or the synthetic fallback. Returns ``(x_train, y_train, x_val, y_val)``.
+
+    Example:
+        >>> x, y = np.arange(40), np.arange(40) % 2
+        >>> [len(a) for a in subset_and_split(x, y, n_per_class=10, val_fraction=0.2, seed=0)]
+        [16, 16, 4, 4]
+    """
+    _check_pair(x, y)
+    if n_per_class is not None:
+        smallest = int(np.bincount(np.asarray(y)).min())
+        if n_per_class > smallest:
+            warnings.warn(
+                f"n_per_class={n_per_class} is more than the smallest class holds ({smallest}), so {smallest} "
+                f"images per class are used. Pass n_per_class={smallest} or fewer (from the command line: "
+                f"-p n_per_class {smallest}) to choose the size yourself.",
+                stacklevel=2,
+            )
+            n_per_class = smallest
+        x, y = stratified_subset(x, y, n_per_class=n_per_class, seed=seed)
+    return split_validation(x, y, val_fraction, seed=seed, stratify=True)

@@ -16,6 +16,7 @@ from cifar_lab.data import (
     split_validation,
     stratified_subset,
 )
+from cifar_lab.splits import subset_and_split
 
 
 @pytest.fixture
@@ -176,3 +177,16 @@ def test_sample_grid_shows_only_images_of_each_row_class():
     for index, image in enumerate(shown):
         matches = np.flatnonzero((data.x_train == np.asarray(image)).all(axis=(1, 2, 3)))
         assert data.y_train[matches[0]] == index // 3
+
+
+def test_subset_and_split_keeps_n_per_class_per_class_and_holds_out_val_fraction():
+    x, y = np.arange(300), np.arange(300) % 3
+    x_train, y_train, x_val, y_val = subset_and_split(x, y, n_per_class=20, val_fraction=0.25, seed=0)
+    assert np.bincount(y_train).tolist() == [15, 15, 15] and np.bincount(y_val).tolist() == [5, 5, 5]
+
+
+def test_subset_and_split_caps_n_per_class_at_the_smallest_class_with_a_warning():
+    y = np.array([0] * 30 + [1] * 12)
+    with pytest.warns(UserWarning, match=r"n_per_class=100 .* \(12\), so 12 images per class .* -p n_per_class 12"):
+        x_train, y_train, x_val, y_val = subset_and_split(np.arange(42), y, n_per_class=100, val_fraction=0.25, seed=0)
+    assert np.bincount(np.concatenate([y_train, y_val])).tolist() == [12, 12]
