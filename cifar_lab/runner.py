@@ -191,6 +191,12 @@ def format_summary(result: RunResult) -> str:
     widths = [max(len(row[c]) for row in rows) for c in range(5)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.append(f"run directory: {result.run_dir}")
+    if any(o.metrics.get("synthetic") is True for o in result.outcomes):
+        # An offline `make run` falls back to synthetic data; its figures must not pass for CIFAR-10's.
+        lines.append(
+            "WARNING: this run used SYNTHETIC data, so its figures say nothing about CIFAR-10. "
+            "See 01_data's output for why; set CIFAR_LAB_DATA or pass --data PATH to use CIFAR-10."
+        )
     if result.error:
         lines.append(f"error: {result.error}")
     return "\n".join(lines)

@@ -14,7 +14,7 @@ from cifar_lab import run_plan
 from cifar_lab.cli import main
 from cifar_lab.presets import CELL_TIMEOUT_S
 from cifar_lab.run_plan import plan_run
-from cifar_lab.runner import STATE_FILE, format_summary, run_notebooks
+from cifar_lab.runner import STATE_FILE, NotebookOutcome, RunResult, format_summary, run_notebooks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "runner" / "notebooks"
 
@@ -92,6 +92,13 @@ def test_summary_table_lists_each_notebooks_headline_figures(completed):
     assert rows[second][1] == "done" and rows[second][3:] == ["accuracy", "0.75"]
     assert rows[second + 1] == ["saw_first", "True"], "further figures continue on the next rows"
     assert str(completed.run_dir) in summary
+
+
+def test_summary_warns_when_a_notebook_ran_on_synthetic_data():
+    synthetic = NotebookOutcome("01_data", "done", 1.0, {"source": "synthetic", "synthetic": True})
+    real = NotebookOutcome("01_data", "done", 1.0, {"source": "cifar-10-python.tar.gz", "synthetic": False})
+    assert "WARNING: this run used SYNTHETIC data" in format_summary(RunResult(Path("runs/q"), (synthetic,)))
+    assert "SYNTHETIC" not in format_summary(RunResult(Path("runs/q"), (real,)))
 
 
 def test_rerun_with_the_same_parameters_skips_completed_notebooks(copy_of_completed):
