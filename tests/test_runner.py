@@ -241,17 +241,30 @@ def wait_until_gone(pid, seconds=30):
 
 
 def start_run_and_wait_for_second_notebook(run_dir):
-    """Start ``cifar-lab run`` whose second notebook hangs; return once that notebook is running."""
+    """Start ``cifar-lab run`` whose second notebook hangs; return once its kernel is in the hanging cell."""
     process = subprocess.Popen(
         [sys.executable, "-m", "cifar_lab.cli", "run", "--preset", "ci", "--notebooks-dir", str(FIXTURES),
          "--run-dir", str(run_dir), "-p", "sleep_s", "120"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     deadline = time.monotonic() + 120
-    while not (run_dir / "notebooks" / ".02_second.partial.ipynb").exists():
+    while not sleep_cell_is_running(run_dir / "notebooks" / ".02_second.partial.ipynb"):
         assert process.poll() is None and time.monotonic() < deadline, process.communicate()
         time.sleep(0.2)
     return process
+
+
+def sleep_cell_is_running(partial):
+    """True once papermill has saved the partial notebook with its sleeping cell marked as running.
+
+    The partial file alone is not enough: papermill writes it before the kernel process exists.
+    """
+    try:
+        cells = json.loads(partial.read_text())["cells"]
+    except (OSError, ValueError):  # not written yet, or caught half-written
+        return False
+    return any("time.sleep" in "".join(cell["source"])
+               and cell["metadata"].get("papermill", {}).get("status") == "running" for cell in cells)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the kernel")
