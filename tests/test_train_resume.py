@@ -91,11 +91,12 @@ def test_a_killed_training_process_resumes_losing_at_most_one_epoch(tmp_path):
         if printed == 2 or time.monotonic() > deadline:
             break
     process.send_signal(signal.SIGKILL)
+    printed += sum(line.startswith("epoch ") for line in process.stdout)  # epochs reported before the kill landed
     process.wait()
-    assert printed == 2, "the training process did not report two epochs"
+    assert printed >= 2, "the training process did not report two epochs"
 
     saved = read_checkpoint_state(run_dir)["epochs_completed"]
-    # Each epoch is saved before its line is printed; the kill may land after one more save.
+    # Each epoch is saved before its line is printed; the kill may land between the two.
     assert printed <= saved <= printed + 1
     assert not [p.name for p in run_dir.iterdir() if ".tmp" in p.name]
 
