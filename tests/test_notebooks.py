@@ -165,11 +165,30 @@ def nbval_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     return result, scratch / "runs" / "ci"
 
 
+def _why_numbers_may_differ() -> str:
+    """Compare this machine with the one that made the goldens, for a failure message."""
+    golden = json.loads((GOLDENS / "environment.json").read_text())
+    here = _make_goldens_module().numerics_environment()
+    changed = {key: (golden.get(key), here.get(key)) for key in golden.keys() | here.keys()
+               if golden.get(key) != here.get(key)}
+    if not changed:
+        return "This machine matches the one that made the goldens, so the notebooks' output really changed."
+    return (f"The goldens were made elsewhere: (goldens, here) = {changed}. Training prints different numbers "
+            "on another CPU or library version; if only such numbers differ, run `make goldens` here and "
+            "review the diff.")
+
+
+def test_goldens_record_the_environment_they_were_made_in():
+    recorded = json.loads((GOLDENS / "environment.json").read_text())
+    assert recorded.keys() == _make_goldens_module().numerics_environment().keys()
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_goldens_reexecute_with_the_same_outputs(nbval_run):
     result, _ = nbval_run
-    assert result.returncode == 0, f"nbval found differences:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"
+    assert result.returncode == 0, (f"nbval found differences:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}\n"
+                                    f"{_why_numbers_may_differ()}")
 
 
 def _matches(fresh, golden) -> bool:
@@ -189,4 +208,4 @@ def test_headline_metrics_match_the_golden_run_within_tolerance(source, nbval_ru
     fresh = json.loads(fresh_path.read_text())
     assert set(fresh) == set(golden)
     differing = {name: (fresh[name], golden[name]) for name in golden if not _matches(fresh[name], golden[name])}
-    assert not differing, f"(fresh, golden) beyond tolerance {TOLERANCE}: {differing}"
+    assert not differing, f"(fresh, golden) beyond tolerance {TOLERANCE}: {differing}. {_why_numbers_may_differ()}"

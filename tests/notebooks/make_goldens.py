@@ -10,11 +10,15 @@ to the relative ``runs/ci`` there, so later notebooks load what earlier ones sav
 when nbval re-executes the goldens (``tests/test_notebooks.py`` copies them into a scratch directory
 first, so nothing is ever written into the repository). Volatile metadata (timings, versions) and the
 PNG images (which nbval never compares) are stripped; the metrics each notebook wrote are kept in
-``tests/notebooks/metrics/`` for the numeric comparison.
+``tests/notebooks/metrics/`` for the numeric comparison, and what the printed numbers depend on (library
+versions, CPU features, core count) in ``tests/notebooks/environment.json``, so that a failing comparison
+on another machine can say why.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
+import json
 import os
 import sys
 import tempfile
@@ -24,6 +28,7 @@ import nbformat
 import papermill
 
 from cifar_lab.execution import CurrentPythonKernelManager
+from cifar_lab.hardware import cpu_flags
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "notebooks"
@@ -34,6 +39,32 @@ KEPT_NOTEBOOK_METADATA = ("kernelspec",)
 # it before its log level applies; ipykernel would copy those lines into whichever cell is running.
 # With fd capture off they go to the kernel's own stderr (the terminal) and the outputs stay Python's.
 KERNEL_CONFIG = "c.IPKernelApp.capture_fd_output = False\n"
+ENVIRONMENT = GOLDENS / "environment.json"
+# The CPU features that select oneDNN's kernels (and whether fast_cnn computes in bfloat16).
+NUMERIC_CPU_FLAGS = ("avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16")
+
+
+def _version(*distributions: str) -> str | None:
+    for name in distributions:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def numerics_environment() -> dict[str, object]:
+    """What the numbers the notebooks print depend on, besides the code: library versions and the CPU.
+
+    Training on the same code gives identical outputs only where all of these agree.
+    """
+    return {
+        "tensorflow": _version("tensorflow-cpu", "tensorflow"),
+        "keras": _version("keras"),
+        "numpy": _version("numpy"),
+        "cpu_flags": sorted(set(NUMERIC_CPU_FLAGS) & cpu_flags()),
+        "cpu_count": os.cpu_count(),
+    }
 
 
 def kernel_environment(scratch: Path) -> dict[str, str]:
@@ -105,6 +136,7 @@ def make_goldens(selected: list[str] | None = None) -> list[Path]:
             metrics = Path(scratch) / "runs" / "ci" / "metrics" / f"{source.stem}.json"
             (GOLDENS / "metrics").mkdir(exist_ok=True)
             _write_atomically(GOLDENS / "metrics" / metrics.name, metrics.read_text(encoding="utf-8"))
+    _write_atomically(ENVIRONMENT, json.dumps(numerics_environment(), indent=1) + "\n")
     return written
 
 
