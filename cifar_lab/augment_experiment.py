@@ -28,7 +28,7 @@ import numpy as np
 
 from cifar_lab import data as cifar_data
 from cifar_lab.augment import augmentation_params, build_augmenter
-from cifar_lab.evaluate import predict_proba
+from cifar_lab.evaluate import predict_batches, predict_proba
 from cifar_lab.models import build_model
 from cifar_lab.pipeline import make_dataset
 from cifar_lab.splits import subset_and_split
@@ -261,7 +261,7 @@ def accuracy_under_augmentation(
     """
     augmenter = build_augmenter(augmentation, seed=seed, **params)
     batches = make_dataset(x, y, batch_size=batch_size, shuffle=False, augment=augmenter)
-    probabilities = model.predict(batches, verbose=0)
+    probabilities = predict_batches(model, batches)
     return float(np.mean(probabilities.argmax(axis=1) == np.asarray(y)))
 
 

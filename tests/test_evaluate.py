@@ -92,3 +92,38 @@ def test_mistake_grid_titles_name_true_and_predicted_classes():
 def test_learning_curves_without_known_metrics_is_a_clear_error():
     with pytest.raises(ValueError, match="result.history"):
         evaluate.plot_learning_curves({"lr": [0.1]})
+
+
+def _tiny_models(count):
+    import keras
+
+    return [keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")]) for _ in range(count)]
+
+
+def test_predicting_with_many_fresh_models_raises_no_retracing_warning(caplog):
+    from cifar_lab.pipeline import make_dataset
+
+    images, labels = np.zeros((10, 32, 32, 3), np.uint8), np.zeros(10, np.int64)
+    batches = make_dataset(images, labels, batch_size=4, shuffle=False)
+    with caplog.at_level("WARNING", logger="tensorflow"):
+        for model in _tiny_models(7):  # TensorFlow warns from the fifth trace on
+            proba = evaluate.predict_batches(model, batches)
+    assert proba.shape == (10, 10) and proba.dtype == np.float64
+    assert not [r for r in caplog.records if "retracing" in r.getMessage()]
+
+
+def test_predict_batches_restores_the_tensorflow_log_level():
+    import logging
+
+    from cifar_lab.pipeline import make_dataset
+
+    logger = logging.getLogger("tensorflow")
+    before = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        images, labels = np.zeros((2, 32, 32, 3), np.uint8), np.zeros(2, np.int64)
+        evaluate.predict_batches(_tiny_models(1)[0], make_dataset(images, labels, batch_size=2, shuffle=False))
+        assert logger.level == logging.INFO
+    finally:
+        logger.setLevel(before)
