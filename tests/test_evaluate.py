@@ -113,17 +113,18 @@ def test_predicting_with_many_fresh_models_raises_no_retracing_warning(caplog):
     assert not [r for r in caplog.records if "retracing" in r.getMessage()]
 
 
-def test_predict_batches_restores_the_tensorflow_log_level():
+def test_predict_batches_keeps_other_tensorflow_warnings_and_removes_its_filter(caplog):
     import logging
 
     from cifar_lab.pipeline import make_dataset
 
-    logger = logging.getLogger("tensorflow")
-    before = logger.level
-    logger.setLevel(logging.INFO)
-    try:
-        images, labels = np.zeros((2, 32, 32, 3), np.uint8), np.zeros(2, np.int64)
-        evaluate.predict_batches(_tiny_models(1)[0], make_dataset(images, labels, batch_size=2, shuffle=False))
-        assert logger.level == logging.INFO
-    finally:
-        logger.setLevel(before)
+    class WarnsWhilePredicting:
+        def predict(self, batches, verbose):
+            logging.getLogger("tensorflow").warning("an unrelated TensorFlow warning")
+            return np.zeros((2, 10))
+
+    images, labels = np.zeros((2, 32, 32, 3), np.uint8), np.zeros(2, np.int64)
+    with caplog.at_level("WARNING", logger="tensorflow"):
+        evaluate.predict_batches(WarnsWhilePredicting(), make_dataset(images, labels, batch_size=2, shuffle=False))
+    assert [r.getMessage() for r in caplog.records] == ["an unrelated TensorFlow warning"]
+    assert logging.getLogger("tensorflow").filters == []
