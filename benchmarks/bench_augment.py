@@ -30,14 +30,14 @@ from pathlib import Path
 import numpy as np
 
 from cifar_lab.augment import build_augmenter
-from cifar_lab.augment_experiment import (
+from cifar_lab.augment.experiment import (
     accuracy_under_augmentation,
     compare_augmentations,
     continue_with_augmentation,
 )
 from cifar_lab.data import load_cifar10
 from cifar_lab.models import build_model
-from cifar_lab.pipeline import make_dataset
+from cifar_lab.train.pipeline import make_dataset
 from cifar_lab.train import set_seed
 
 RESULTS = Path(__file__).resolve().parent / "results" / "augment.txt"

@@ -40,9 +40,9 @@ def measure(path: str, way: str) -> dict:
     """Load ``path`` in this (fresh) process the given way and return the measured figures."""
     import numpy as np
 
-    from cifar_lab.cifar_files import TEST_BATCH, TRAIN_BATCHES
+    from cifar_lab.data.archive import TEST_BATCH, TRAIN_BATCHES
     from cifar_lab.data import load_cifar10
-    from cifar_lab.safe_pickle import load_batch_pickle
+    from cifar_lab.data.safe_pickle import load_batch_pickle
 
     def concatenate_batches():
         def read(name):

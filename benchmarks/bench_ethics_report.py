@@ -23,11 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from cifar_lab.canaries import make_canaries, training_set
+from cifar_lab.ethics.canaries import make_canaries, training_set
 from cifar_lab.data import load_cifar10
 from cifar_lab.ethics import ethics_report
 from cifar_lab.models import build_model
-from cifar_lab.sampling_bias import sampling_bias_experiment
+from cifar_lab.ethics.sampling_bias import sampling_bias_experiment
 from cifar_lab.train import train_model
 
 RESULTS = Path(__file__).resolve().parent / "results" / "ethics.txt"

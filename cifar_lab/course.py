@@ -1,23 +1,23 @@
 """What the course notebooks share: one data split, trained models kept in the run directory, metrics.
 
-Each notebook can run alone, yet later notebooks reuse what earlier ones saved in ``run_dir``:
+Each notebook can run alone, yet later notebooks reuse what earlier ones saved in `run_dir`:
 
 - `load_splits` gives every notebook the same train / validation / test arrays for a set of
-  parameters, so a model trained in ``02_baseline_cnn`` is evaluated on the same images in
-  ``04_evaluation``.
-- `train_or_load` trains a model by name and saves it under ``run_dir/models/<key>/`` (native
-  ``model.keras``, the original assignment's ``model.json`` + ``model.weights.h5``, and the training
+  parameters, so a model trained in `02_baseline_cnn` is evaluated on the same images in
+  `04_evaluation`.
+- `train_or_load` trains a model by name and saves it under `run_dir/models/<key>/` (native
+  `model.keras`, the original assignment's `model.json` + `model.weights.h5`, and the training
   history); the next notebook asking for the same model with the same parameters loads it instead of
   training again.
-- `write_metrics` / `read_metrics` keep each notebook's headline figures in
-  ``run_dir/metrics/<notebook>.json``, which ``cifar-lab run`` and ``cifar-lab grid`` summarise.
+- `cifar_lab.rundir.write_metrics` keeps each notebook's headline figures in the run directory.
 
 TensorFlow is imported only inside the functions that train or load, so importing this module is cheap.
 
 Example:
 
-    from cifar_lab.course import load_splits, train_or_load, write_metrics
+    from cifar_lab.course import load_splits, train_or_load
     from cifar_lab.presets import resolve_params
+    from cifar_lab.rundir import write_metrics
 
     params = resolve_params("ci")
     splits = load_splits(params)
@@ -29,19 +29,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-import numbers
-import os
 import shutil
-import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cifar_lab.data import CifarData, load_cifar10
-from cifar_lab.splits import subset_and_split
+from cifar_lab.data.loading import CifarData, load_cifar10
+from cifar_lab.data.splits import subset_and_split
+from cifar_lab.files import atomic_write_json
+from cifar_lab.rundir import RunDir
 
 # Parameters that change what a trained model is; a saved model is reused only when all of them match.
 TRAINING_PARAMS = (
@@ -69,10 +67,10 @@ class Splits:
     y_test: np.ndarray
 
     def training_data(self) -> CifarData:
-        """The data as a ``CifarData`` whose training set is this split's training part.
+        """The data as a `CifarData` whose training set is this split's training part.
 
-        For library functions that take a ``CifarData`` and should see only the images a model was
-        trained on (``cifar_lab.ethics.ethics_report``, ``cifar_lab.sampling_bias``).
+        For library functions that take a `CifarData` and should see only the images a model was
+        trained on (`cifar_lab.ethics.ethics_report`, `cifar_lab.ethics.sampling_bias`).
 
         Example:
             >>> splits.training_data().x_train.shape == splits.x_train.shape  # doctest: +SKIP
@@ -91,83 +89,13 @@ class Trained:
     loaded: bool
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    # A temp file in the same directory, then os.replace: readers never see a half-written file.
-    # Opened with "x" (not mkstemp) so the file gets the usual permissions, not mkstemp's 0600.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _plain(name: str, value: Any) -> float | int | str | bool | None:
-    """``value`` as a JSON scalar, or a clear error when a metric is not a single number or string."""
-    if value is None or isinstance(value, (str, bool)):
-        return value
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        if not math.isfinite(value):
-            raise ValueError(f"Metric {name!r} is {value}; write only finite numbers (check the run).")
-        return float(value)
-    raise TypeError(
-        f"Metric {name!r} is a {type(value).__name__}; metrics files hold one number or string per name. "
-        "Write a summary figure (e.g. the mean or the worst class) instead of an array or a dict."
-    )
-
-
-def _notebook_stem(notebook: str | os.PathLike) -> str:
-    stem = Path(notebook).name
-    return stem[: -len(".ipynb")] if stem.endswith(".ipynb") else stem
-
-
-def write_metrics(run_dir: str | os.PathLike, notebook: str | os.PathLike, metrics: dict[str, Any]) -> Path:
-    """Write a notebook's headline figures to ``run_dir/metrics/<notebook stem>.json``, atomically.
-
-    ``metrics`` is a flat dict of name -> number or string (numpy scalars are converted). Returns the path.
-
-    Example:
-        >>> path = write_metrics(tmp_dir, "02_baseline_cnn", {"test_accuracy": 0.52})  # doctest: +SKIP
-        >>> path.name  # doctest: +SKIP
-        '02_baseline_cnn.json'
-    """
-    plain = {str(name): _plain(str(name), value) for name, value in metrics.items()}
-    path = Path(run_dir) / "metrics" / f"{_notebook_stem(notebook)}.json"
-    _atomic_write_text(path, json.dumps(plain, indent=2, sort_keys=True) + "\n")
-    return path
-
-
-def read_metrics(run_dir: str | os.PathLike, notebook: str | os.PathLike) -> dict[str, Any]:
-    """Read the headline figures a notebook wrote with `write_metrics`.
-
-    Example:
-        >>> read_metrics(tmp_dir, "02_baseline_cnn")["test_accuracy"]  # doctest: +SKIP
-        0.52
-    """
-    path = Path(run_dir) / "metrics" / f"{_notebook_stem(notebook)}.json"
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"No metrics at {path}. Run the notebook {_notebook_stem(notebook)} with run_dir={str(run_dir)!r} "
-            "first (for example: cifar-lab run --notebooks "
-            f"{_notebook_stem(notebook)[:2]} --run-dir {run_dir})."
-        )
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def load_splits(params: dict[str, Any]) -> Splits:
-    """Load the data named by ``params`` and split it the same way in every notebook.
+    """Load the data named by `params` and split it the same way in every notebook.
 
-    The training set is first cut to at most ``n_per_class`` images per class (seeded; None keeps all;
-    see :func:`cifar_lab.splits.subset_and_split`), then
-    ``val_fraction`` of each class is held out for validation (seeded), so both parts keep the class
-    balance. This is the split ``cifar_lab.augment_experiment.compare_augmentations`` makes too, so its
+    The training set is first cut to at most `n_per_class` images per class (seeded; None keeps all;
+    see `cifar_lab.data.splits.subset_and_split`), then
+    `val_fraction` of each class is held out for validation (seeded), so both parts keep the class
+    balance. This is the split `cifar_lab.augment.experiment.compare_augmentations` makes too, so its
     unaugmented run and the baseline here see the same images. The test set is kept whole, for the end.
 
     Example:
@@ -188,28 +116,28 @@ def _model_key(name: str, augmentation: str | None) -> str:
 
 
 def _training_params(params: dict[str, Any], name: str, augmentation: str | None) -> dict[str, Any]:
-    """The parameters model ``name`` is trained with: ``params``, except that a model other than
-    ``params["model"]`` keeps its own recipe's optimizer, learning rate and batch size."""
-    from cifar_lab.models import MODELS
+    """The parameters model `name` is trained with: `params`, except that a model other than
+    `params["model"]` keeps its own recipe's optimizer, learning rate and batch size."""
+    from cifar_lab.models.registry import MODELS
 
     recorded = {key: params.get(key) for key in TRAINING_PARAMS}
     if name != params["model"]:
-        recorded.update(learning_rate=None, optimizer=None, batch_size=MODELS[name].training["batch_size"])
+        recorded.update(learning_rate=None, optimizer=None, batch_size=MODELS[name].recipe["batch_size"])
     recorded.update(model=name, augmentation=augmentation or "none")
     return recorded
 
 
 def build_from_params(params: dict[str, Any], *, model: str | None = None) -> Any:
-    """Build model ``model`` (default ``params["model"]``) with ``params["seed"]``, compiled.
+    """Build model `model` (default `params["model"]`) with `params["seed"]`, compiled.
 
-    ``learning_rate`` and ``optimizer`` from ``params`` (when not None) tune the model the parameters
-    name; any other model keeps its own recipe from ``cifar_lab.models.MODELS``.
+    `learning_rate` and `optimizer` from `params` (when not None) tune the model the parameters
+    name; any other model keeps its own recipe from `cifar_lab.models.MODELS`.
 
     Example:
         >>> network = build_from_params({"model": "original", "seed": 0, "learning_rate": None,
         ...                              "optimizer": None})  # doctest: +SKIP
     """
-    from cifar_lab.models import build_model
+    from cifar_lab.models.registry import build_model
 
     name = model or params["model"]
     tuned = name == params["model"]
@@ -224,14 +152,14 @@ def train_or_load(
     model: str | None = None,
     augmentation: str | None = None,
 ) -> Trained:
-    """Load the model ``run_dir/models/<model>[-<augmentation>]`` if it was trained with these parameters,
-    otherwise build it, train it on ``splits`` (validating on the held-out split) and save it there.
+    """Load the model `run_dir/models/<model>[-<augmentation>]` if it was trained with these parameters,
+    otherwise build it, train it on `splits` (validating on the held-out split) and save it there.
 
-    ``model`` defaults to ``params["model"]`` and ``augmentation`` to no augmentation. A model other than
-    ``params["model"]`` keeps its own recipe (``cifar_lab.models.MODELS``): its optimizer, learning rate and
-    batch size; the data, epochs and seed come from ``params``. An interrupted training with the same
-    parameters resumes from its last completed epoch; one with other parameters is discarded. Saved (``cifar_lab.checkpoint.save_model``): ``model.keras``, the original's ``model.json`` +
-    ``model.weights.h5``; then ``history.json`` and ``params.json``, written last, so a directory without it
+    `model` defaults to `params["model"]` and `augmentation` to no augmentation. A model other than
+    `params["model"]` keeps its own recipe (`cifar_lab.models.MODELS`): its optimizer, learning rate and
+    batch size; the data, epochs and seed come from `params`. An interrupted training with the same
+    parameters resumes from its last completed epoch; one with other parameters is discarded. Saved (`cifar_lab.models.save_model`): `model.keras`, the original's `model.json` +
+    `model.weights.h5`; then `history.json` and `params.json`, written last, so a directory without it
     is never mistaken for a finished model. The per-epoch checkpoints are removed once the model is saved.
 
     Example:
@@ -239,12 +167,12 @@ def train_or_load(
         >>> baseline.loaded, sorted(baseline.history)  # doctest: +SKIP
         (False, ['accuracy', 'loss', 'val_accuracy', 'val_loss'])
     """
-    from cifar_lab.augment import build_augmenter
-    from cifar_lab.checkpoint import load_model, save_model
-    from cifar_lab.train import train_model
+    from cifar_lab.augment.augmenter import build_augmenter
+    from cifar_lab.models.saving import load_model, save_model
+    from cifar_lab.train.loop import train_model
 
     name = model or params["model"]
-    directory = Path(params["run_dir"]) / "models" / _model_key(name, augmentation)
+    directory = RunDir(params["run_dir"]).model_dir(_model_key(name, augmentation))
     # Where the images came from, not the data parameter: "auto" may resolve differently next time.
     recorded = {**_training_params(params, name, augmentation), "data": str(splits.data.source)}
     params_file = directory / "params.json"
@@ -274,7 +202,7 @@ def train_or_load(
     )
     history = {key: [float(v) for v in values] for key, values in result.history.items()}
     save_model(net, directory)
-    _atomic_write_text(directory / "history.json", json.dumps(history, indent=2) + "\n")
-    _atomic_write_text(params_file, json.dumps(recorded, indent=2, sort_keys=True) + "\n")
+    atomic_write_json(directory / "history.json", history)
+    atomic_write_json(params_file, recorded, sort_keys=True)
     shutil.rmtree(checkpoints)
     return Trained(net, history, directory, loaded=False)

@@ -1,10 +1,10 @@
 """Run presets: the one place that says how big a run of the course notebooks is.
 
-Every notebook's parameters cell declares ``preset`` and a few names from the table below, each
-defaulting to ``None`` ("take it from the preset"); the cell after it calls :func:`resolve_params`.
-``cifar-lab run --preset P -p NAME VALUE`` overrides single values the same way.
+Every notebook's parameters cell declares `preset` and a few names from the table below, each
+defaulting to `None` ("take it from the preset"); the cell after it calls `resolve_params`.
+`cifar-lab run --preset P -p NAME VALUE` overrides single values the same way.
 
-Example::
+Example:
 
     >>> from cifar_lab.presets import resolve_params
     >>> resolve_params("ci", epochs=1)["epochs"]
@@ -13,8 +13,8 @@ Example::
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
+from cifar_lab.errors import UsageError, did_you_mean
 
 # Parameter name -> value, per preset. Every preset lists every name, so a typo in one cannot hide.
 # learning_rate / optimizer None: the model's own recipe (the original CNN: RMSprop, Keras defaults).
@@ -70,39 +70,28 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
 }
 
-# Seconds one notebook cell may run before ``cifar-lab run`` fails it (papermill waits forever by default).
+# Seconds one notebook cell may run before `cifar-lab run` fails it (papermill waits forever by default).
 # Sized for the slowest cell (training) at each preset's scale on a slow 2-core laptop, with headroom.
 CELL_TIMEOUT_S: dict[str, int] = {"ci": 600, "quick": 1800, "full": 4 * 3600}
 
 
-def closest(name: str, valid: list[str] | tuple[str, ...]) -> str:
-    """Return ``" Did you mean 'x'?"`` for the closest valid name, or ``""`` when none is close.
-
-    Example:
-        >>> closest("epoch", ["epochs", "seed"])
-        " Did you mean 'epochs'?"
-    """
-    match = difflib.get_close_matches(name, list(valid), n=1)
-    return f" Did you mean {match[0]!r}?" if match else ""
-
-
 def check_preset(preset: str) -> None:
-    """Raise ``ValueError`` naming the valid presets when ``preset`` is not one of them.
+    """Raise `ValueError` naming the valid presets when `preset` is not one of them.
 
     Example:
         >>> check_preset("quick")
     """
     if preset not in PRESETS:
-        raise ValueError(
-            f"Unknown preset {preset!r}.{closest(str(preset), list(PRESETS))} "
+        raise UsageError(
+            f"Unknown preset {preset!r}.{did_you_mean(str(preset), list(PRESETS))} "
             f"Valid presets: {', '.join(PRESETS)} (see cifar_lab.presets.PRESETS)."
         )
 
 
 def resolve_params(preset: str, **explicit: Any) -> dict[str, Any]:
-    """Return the preset's parameters, each overridden by an explicit value that is not ``None``.
+    """Return the preset's parameters, each overridden by an explicit value that is not `None`.
 
-    ``run_dir`` left at ``None`` becomes ``runs/<preset>``.
+    `run_dir` left at `None` becomes `runs/<preset>`.
 
     Raises:
         ValueError: unknown preset or parameter name, with the closest valid name.
@@ -116,8 +105,8 @@ def resolve_params(preset: str, **explicit: Any) -> dict[str, Any]:
     params = dict(PRESETS[preset])
     for name, value in explicit.items():
         if name not in params:
-            raise ValueError(
-                f"Unknown parameter {name!r}.{closest(name, list(params))} "
+            raise UsageError(
+                f"Unknown parameter {name!r}.{did_you_mean(name, list(params))} "
                 f"Valid parameters: {', '.join(params)} (see cifar_lab.presets.PRESETS)."
             )
         if value is not None:

@@ -1,73 +1,99 @@
-"""MkDocs hook: one API reference page per ``cifar_lab`` module, generated at build time.
+"""MkDocs hook: the API reference, one section per `cifar_lab` subpackage and one page per module.
 
 Generating the pages (rather than committing one Markdown file per module) keeps the reference
-complete by construction: a new module appears in the site without anyone editing the nav, and
-the site builds whichever modules exist. Modules are found by file name, never imported, so
-building the docs does not start TensorFlow; mkdocstrings reads the source statically.
+complete by construction: a new module appears in the site without anyone editing the nav. Modules
+are found by file name, never imported, so building the docs does not start TensorFlow;
+mkdocstrings reads the source statically.
+
+Each subpackage gets a page for its public face (its `__init__` docstring: what the notebooks use)
+and one page per module below it; the top-level modules (errors, files, figures, ...) share a
+section of their own.
 """
 
 from __future__ import annotations
 
 import ast
 import pkgutil
-import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page
 
 PACKAGE = "cifar_lab"
 REFERENCE_SECTION = "API reference"
-# Some docstrings use reStructuredText conventions that Markdown shows literally: a role before a
-# name (:func:`f`) and "Example::" before an indented block (which Markdown already shows as code).
-RST_ROLE = re.compile(r":(?:func|data|class|mod|meth|attr|exc|obj):(?=<code>)")
-RST_LITERAL_MARKER = re.compile(r"\b(Examples?)::</p>")
+TOP_LEVEL = "top level"
 
 
-def api_modules(root: Path) -> list[str]:
-    """Return the public module names of ``cifar_lab`` under ``root``, sorted.
+def api_tree(root: Path) -> dict[str, list[str]]:
+    """Return `{subpackage: [its modules]}`, plus `"top level": [modules of cifar_lab itself]`, sorted.
 
     Example:
-        >>> "cli" in api_modules(Path(__file__).resolve().parents[1])
+        >>> tree = api_tree(Path(__file__).resolve().parents[1])
+        >>> "loading" in tree["data"], "errors" in tree["top level"]
+        (True, True)
+    """
+    tree: dict[str, list[str]] = {TOP_LEVEL: []}
+    for info in sorted(pkgutil.iter_modules([str(root / PACKAGE)]), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        if info.ispkg:
+            inner = pkgutil.iter_modules([str(root / PACKAGE / info.name)])
+            tree[info.name] = sorted(i.name for i in inner if not i.name.startswith("_"))
+        else:
+            tree[TOP_LEVEL].append(info.name)
+    return tree
+
+
+def summary(root: Path, dotted: str) -> str:
+    """Return the first line of a module's or subpackage's docstring, read without importing it.
+
+    Example:
+        >>> summary(Path(__file__).resolve().parents[1], "cifar_lab.errors").startswith("The errors")
         True
     """
-    package_dir = root / PACKAGE
-    return sorted(
-        info.name
-        for info in pkgutil.iter_modules([str(package_dir)])
-        if not info.name.startswith("_")
-    )
+    path = root.joinpath(*dotted.split("."))
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    return docstring.strip().splitlines()[0] if docstring.strip() else "(no docstring yet)"
 
 
-def module_summary(root: Path, name: str) -> str:
-    """Return the first line of module ``name``'s docstring, read from source without importing it.
+def _page(subpackage: str, module: str | None) -> str:
+    folder = "" if subpackage == TOP_LEVEL else f"{subpackage}/"
+    return f"reference/{folder}{module or 'index'}.md"
 
-    Example:
-        >>> module_summary(Path(__file__).resolve().parents[1], "cli")
-        'The ``cifar-lab`` command line.'
-    """
-    path = root / PACKAGE / f"{name}.py"
-    if not path.exists():  # a subpackage
-        path = root / PACKAGE / name / "__init__.py"
-    source = path.read_text(encoding="utf-8")
-    docstring = ast.get_docstring(ast.parse(source)) or ""
-    return docstring.strip().splitlines()[0] if docstring.strip() else "(no module docstring yet)"
+
+def _dotted(subpackage: str, module: str | None) -> str:
+    parts = [PACKAGE] + ([] if subpackage == TOP_LEVEL else [subpackage]) + ([module] if module else [])
+    return ".".join(parts)
 
 
 def _reference_index(root: Path) -> str:
     lines = [
         "# API reference",
         "",
-        "Generated from the docstrings of the `cifar_lab` package, one page per module. "
-        "Every public function carries an example; `tests/test_docs.py` checks that.",
+        "Generated from the docstrings of the `cifar_lab` package. Each subpackage's page is its public "
+        "face: the names the notebooks import (`from cifar_lab.data import load_cifar10`). The modules "
+        "below it are where those names live, and may change between versions.",
         "",
-        "| Module | What it holds |",
-        "| --- | --- |",
     ]
-    for name in api_modules(root):
-        lines.append(f"| [`{PACKAGE}.{name}`]({name}.md) | {module_summary(root, name)} |")
-    return "\n".join(lines) + "\n"
+    for subpackage, modules in api_tree(root).items():
+        if subpackage != TOP_LEVEL:
+            face = _dotted(subpackage, None)
+            lines += [f"## [`{face}`]({subpackage}/index.md)", "", summary(root, face), ""]
+        else:
+            lines += ["## Top level: what every subpackage shares", ""]
+        lines += ["| Module | What it holds |", "| --- | --- |"]
+        for module in modules:
+            dotted = _dotted(subpackage, module)
+            link = _page(subpackage, module).removeprefix("reference/")
+            lines.append(f"| [`{dotted}`]({link}) | {summary(root, dotted)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _defines_anything(init: Path) -> bool:
+    tree = ast.parse(init.read_text(encoding="utf-8"))
+    return any(isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_") for node in tree.body)
 
 
 def _repo_root(config: MkDocsConfig) -> Path:
@@ -75,7 +101,12 @@ def _repo_root(config: MkDocsConfig) -> Path:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    entries = [{name: f"reference/{name}.md"} for name in api_modules(_repo_root(config))]
+    entries = []
+    for subpackage, modules in api_tree(_repo_root(config)).items():
+        pages = [{module: _page(subpackage, module)} for module in modules]
+        if subpackage != TOP_LEVEL:
+            pages.insert(0, {"overview": _page(subpackage, None)})
+        entries.append({_dotted(subpackage, None) if subpackage != TOP_LEVEL else PACKAGE: pages})
     for item in config.nav:
         if isinstance(item, dict) and REFERENCE_SECTION in item:
             item[REFERENCE_SECTION].extend(entries)
@@ -89,13 +120,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = _repo_root(config)
     files.append(File.generated(config, "reference/index.md", content=_reference_index(root)))
-    for name in api_modules(root):
-        content = f"::: {PACKAGE}.{name}\n"
-        files.append(File.generated(config, f"reference/{name}.md", content=content))
+    for subpackage, modules in api_tree(root).items():
+        if subpackage != TOP_LEVEL:
+            face = f"::: {_dotted(subpackage, None)}\n"
+            if not _defines_anything(root / PACKAGE / subpackage / "__init__.py"):
+                face += "    options:\n      members: false\n"  # its names are documented where they live
+            files.append(File.generated(config, _page(subpackage, None), content=face))
+        for module in modules:
+            files.append(File.generated(config, _page(subpackage, module), content=f"::: {_dotted(subpackage, module)}\n"))
     return files
-
-
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if not page.file.src_uri.startswith("reference/"):
-        return html
-    return RST_LITERAL_MARKER.sub(r"\1:</p>", RST_ROLE.sub("", html))

@@ -98,7 +98,7 @@ def training_run() -> list[Path]:
     """Train the original CNN briefly on synthetic data, with canaries, and draw what the course shows of it."""
     import dataclasses
 
-    from cifar_lab.canaries import make_canaries, training_set
+    from cifar_lab.ethics.canaries import make_canaries, training_set
     from cifar_lab.data import make_synthetic, split_validation
     from cifar_lab.ethics import FIGURES as ETHICS_FIGURES
     from cifar_lab.ethics import ethics_report
@@ -130,7 +130,7 @@ def training_run() -> list[Path]:
 
 def worked_sweep() -> list[Path]:
     """Run the instructor guide's example sweep; keep its table and plot for the page."""
-    from cifar_lab.grid import run_grid
+    from cifar_lab.runner.grid import run_grid
 
     with tempfile.TemporaryDirectory() as run_dir:
         result = run_grid(SWEEP_FILE, jobs=2, notebooks_dir=REPO / "notebooks", run_dir=run_dir)

@@ -3,7 +3,7 @@
 A page puts a marker on a line of its own where the content belongs:
 
 - ``<!-- presets-table -->``: the run presets, from ``cifar_lab.presets``;
-- ``<!-- bibliography -->``: the works the model card cites, from ``cifar_lab.bibliography``.
+- ``<!-- bibliography -->``: the works the model card cites, from ``cifar_lab.ethics.bibliography``.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def bibliography() -> str:
         >>> bibliography().splitlines()[0].startswith("- Birhane, A.")
         True
     """
-    from cifar_lab.bibliography import BIBLIOGRAPHY
+    from cifar_lab.ethics.bibliography import BIBLIOGRAPHY
 
     return "\n".join(f"- {reference}" for reference in BIBLIOGRAPHY.values())
 

@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from cifar_lab.course import load_splits, read_metrics, train_or_load, write_metrics
+from cifar_lab.course import load_splits, train_or_load
+from cifar_lab.rundir import read_metrics, write_metrics
 from cifar_lab.presets import resolve_params
 
 
@@ -119,4 +120,4 @@ def test_train_or_load_trains_another_model_with_its_own_recipes_batch_size(tiny
     stronger = train_or_load(params, splits, model="fast_cnn", augmentation="recommended")
     recorded = json.loads((stronger.directory / "params.json").read_text())
     assert stronger.directory.name == "fast_cnn-recommended"
-    assert recorded["batch_size"] == MODELS["fast_cnn"].training["batch_size"] != params["batch_size"]
+    assert recorded["batch_size"] == MODELS["fast_cnn"].recipe["batch_size"] != params["batch_size"]

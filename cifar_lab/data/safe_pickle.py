@@ -1,0 +1,84 @@
+"""Unpickling CIFAR-10 batch files without letting them run code.
+
+The official CIFAR-10 "python version" files are pickles, and unpickling an arbitrary pickle can run
+arbitrary code. A batch file only ever needs plain containers (dict, list, bytes, str, int) and numpy
+array reconstruction, so `load_batch_pickle` resolves exactly those globals and refuses every
+other one before anything is called.
+
+Example:
+
+    >>> import io, pickle, numpy as np
+    >>> blob = pickle.dumps({b"labels": [3, 8]}, protocol=2)
+    >>> load_batch_pickle(io.BytesIO(blob), name="data_batch_1")
+    {b'labels': [3, 8]}
+"""
+
+from __future__ import annotations
+
+import codecs
+import pickle
+from typing import IO, Any
+
+import numpy as np
+
+from cifar_lab.errors import CifarLabError
+
+# The array-reconstruction function numpy itself pickles with; files written by numpy 1.x name it
+# numpy.core.multiarray, numpy 2.x writes numpy._core.multiarray. Taken from numpy's own __reduce__
+# so no deprecated module is imported.
+_RECONSTRUCT = np.ndarray.__reduce__(np.empty(0))[0]
+
+
+def _latin1_encode(text: str, encoding: str = "latin1") -> bytes:
+    """`_codecs.encode` as Python 3 pickles bytes at protocol 2, limited to that one codec."""
+    if codecs.lookup(encoding).name != "iso8859-1":
+        raise UnsafePickleError(f"codec {encoding!r} is not allowed in a CIFAR-10 batch file")
+    return text.encode("latin1")
+
+
+_ALLOWED_GLOBALS: dict[tuple[str, str], Any] = {
+    ("numpy.core.multiarray", "_reconstruct"): _RECONSTRUCT,
+    ("numpy._core.multiarray", "_reconstruct"): _RECONSTRUCT,
+    ("numpy", "ndarray"): np.ndarray,
+    ("numpy", "dtype"): np.dtype,
+    ("_codecs", "encode"): _latin1_encode,
+}
+
+
+class UnsafePickleError(CifarLabError, pickle.UnpicklingError):
+    """A batch file asked for something other than plain containers and numpy arrays."""
+
+
+class _BatchUnpickler(pickle.Unpickler):
+    def __init__(self, file: IO[bytes], name: str) -> None:
+        # encoding="bytes" keeps Python 2 strings (the official files' keys) as bytes, as Keras does.
+        super().__init__(file, encoding="bytes")
+        self._name = name
+
+    def find_class(self, module: str, name: str) -> Any:
+        try:
+            return _ALLOWED_GLOBALS[(module, name)]
+        except KeyError:
+            raise UnsafePickleError(
+                f"{self._name} is not a CIFAR-10 batch file: it asks to load {module}.{name}, and only "
+                "numpy arrays and plain containers are allowed, so nothing in it was run. Replace it "
+                "with a copy from the official archive "
+                "(https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz)."
+            ) from None
+
+    def persistent_load(self, pid: Any) -> Any:
+        raise UnsafePickleError(f"{self._name} uses persistent ids, which CIFAR-10 batch files never do.")
+
+
+def load_batch_pickle(file: IO[bytes], *, name: str) -> Any:
+    """Unpickle one CIFAR-10 batch or meta file from `file`, allowing only numpy arrays and containers.
+
+    `name` is how the file is named in error messages. Raises `UnsafePickleError` for any
+    other global (nothing is called), and `pickle.UnpicklingError` for a damaged stream.
+
+    Example:
+        >>> import io, pickle
+        >>> load_batch_pickle(io.BytesIO(pickle.dumps([1, 2], protocol=2)), name="x")
+        [1, 2]
+    """
+    return _BatchUnpickler(file, name).load()

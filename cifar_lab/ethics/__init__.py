@@ -1,0 +1,51 @@
+"""The ethics report: a trained model's disparities, privacy leakage and memorisation, as a model card.
+
+The original assignment ended with an essay on three risks: models memorise rare training details
+(Carlini et al. 2019), face recognition strips people of anonymity (Hill 2020), and models trained on
+skewed data fail under-represented groups (Wilson, Hoffman & Morgenstern 2019; Buolamwini & Gebru 2018).
+`ethics_report` turns the essay into measurements on the student's own model and writes them as a
+model card (Mitchell et al. 2019).
+
+What the notebooks use is re-exported here; the modules below may change freely:
+
+- `report`: `ethics_report`, which measures everything and writes the card;
+- `fairness`: per-class disparity with intervals, and the brightness-group analogue;
+- `privacy`: membership inference attacks and their metrics;
+- `canaries`: memorisation canaries (inserted before training) and their exposure;
+- `sampling_bias`: retraining with one class under-represented (three trainings);
+- `card`, `plots`, `bibliography`: the model card, its figures and the works it cites.
+
+Example:
+    >>> from cifar_lab.ethics import wilson_interval
+    >>> [round(float(bound), 3) for bound in wilson_interval(8, 10)]
+    [0.49, 0.943]
+"""
+
+from cifar_lab.ethics.bibliography import BIBLIOGRAPHY
+from cifar_lab.ethics.canaries import Canaries, canary_report, make_canaries, training_set
+from cifar_lab.ethics.card import render_markdown, write_card
+from cifar_lab.ethics.fairness import brightness_analogue, per_class_disparity, wilson_interval
+from cifar_lab.ethics.plots import plot_attack_roc, plot_exposure_histogram, plot_per_class_recall
+from cifar_lab.ethics.privacy import attack_metrics, membership_inference
+from cifar_lab.ethics.report import ethics_report
+from cifar_lab.ethics.sampling_bias import sampling_bias_experiment
+
+__all__ = [
+    "BIBLIOGRAPHY",
+    "Canaries",
+    "attack_metrics",
+    "brightness_analogue",
+    "canary_report",
+    "ethics_report",
+    "make_canaries",
+    "membership_inference",
+    "per_class_disparity",
+    "plot_attack_roc",
+    "plot_exposure_histogram",
+    "plot_per_class_recall",
+    "render_markdown",
+    "sampling_bias_experiment",
+    "training_set",
+    "wilson_interval",
+    "write_card",
+]

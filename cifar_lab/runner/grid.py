@@ -1,0 +1,285 @@
+"""`cifar-lab grid`: a parameter sweep over the course notebooks, for instructors.
+
+A sweep file (YAML) names a preset, fixed parameters and a grid; every combination of the grid's
+values runs the notebooks in its own directory:
+
+    # sweep.yaml
+    preset: ci               # any run preset
+    notebooks: "02"          # optional: which notebooks (quote numbers); all by default
+    params:                  # optional: values every combination shares
+      n_per_class: 40
+    grid:                    # every combination of these values
+      optimizer: [adam, rmsprop]
+      augmentation: [none, recommended]
+      epochs: [1, 2]
+    run_dir: runs/sweep      # optional: default runs/<sweep file name>
+    plot_metric: test_accuracy   # optional: default the first figure named like accuracy
+    timeout: 600             # optional: seconds per cell, default the preset's
+
+Every combination is validated against the notebooks before any runs. A failed combination is
+recorded with its error and the others continue; re-running skips completed combinations (and,
+inside an interrupted one, its completed notebooks). The comparison is written to
+`run_dir/results.csv`, `results.md` and `results.png`.
+
+`--jobs N` runs N combinations at once in local processes; `--scheduler ADDRESS` sends them to a
+Dask cluster instead, whose workers must see the notebooks and the run directory at the same paths
+(a shared file system): paths are resolved here before the combinations are sent.
+
+Example:
+
+    $ cifar-lab grid sweep.yaml --jobs 2
+    >>> result = run_grid("sweep.yaml", jobs=2)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cifar_lab.runner.parameters import ParameterError
+from cifar_lab.errors import did_you_mean
+from cifar_lab.runner.plan import RunPlan, plan_run
+from cifar_lab.files import atomic_write_json
+from cifar_lab.runner.run import execute_plan
+from cifar_lab.runner.sweep_results import write_results
+
+SWEEP_KEYS = ("preset", "notebooks", "params", "grid", "run_dir", "plot_metric", "timeout")
+RESULT_FILE = "result.json"
+
+
+@dataclass(frozen=True)
+class Combination:
+    """One point of the grid: its values, its directory name and its validated run plan."""
+
+    values: dict[str, Any]
+    name: str
+    plan: RunPlan
+
+    def fingerprint(self) -> str:
+        """A digest of every notebook's source and parameters: equal means the same work."""
+        return hashlib.sha256("".join(job.fingerprint() for job in self.plan.notebooks).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class GridResult:
+    """Each combination's recorded result (as in its `result.json`) and the files written."""
+
+    run_dir: Path
+    results: tuple[dict[str, Any], ...]
+    files: tuple[Path, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(r["status"] == "done" for r in self.results)
+
+
+def load_sweep(path: str | Path) -> dict[str, Any]:
+    """Read a sweep file and return its settings with defaults filled in; the run is not planned yet.
+
+    Raises:
+        ParameterError: an unknown key (with the closest valid one), an empty or non-list grid
+            entry, or a name in both `params` and `grid`.
+
+    Example:
+        >>> load_sweep("sweep.yaml")["grid"]  # doctest: +SKIP
+        {'optimizer': ['adam', 'rmsprop'], 'epochs': [1, 2]}
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"No sweep file at {path.resolve()}. Check the path (format: cifar-lab grid -h).")
+    try:
+        sweep = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ParameterError(f"{path} is not valid YAML: {error}") from None
+    if not isinstance(sweep, dict) or not isinstance(sweep.get("grid"), dict) or not sweep["grid"]:
+        raise ParameterError(
+            f"{path} needs a `grid:` mapping of parameter names to lists of values (see cifar-lab grid -h)."
+        )
+    for key in sweep:
+        if key not in SWEEP_KEYS:
+            raise ParameterError(
+                f"Unknown key {key!r} in {path}.{did_you_mean(str(key), SWEEP_KEYS)} Valid keys: {', '.join(SWEEP_KEYS)}."
+            )
+    params = sweep.get("params") or {}
+    if not isinstance(params, dict):
+        raise ParameterError(
+            f"params in {path} must be a mapping of names to values, e.g. params: {{n_per_class: 40}}."
+        )
+    for name, values in sweep["grid"].items():
+        if not isinstance(values, list) or not values:
+            raise ParameterError(
+                f"grid: {name} in {path} must be a non-empty list, e.g. {name}: [1, 2]; got {values!r}."
+            )
+        if name in params:
+            raise ParameterError(f"{name!r} is in both params and grid of {path}; keep it in one.")
+    for name in ("preset", "run_dir"):
+        if name in params or name in sweep["grid"]:
+            raise ParameterError(
+                f"{name} is a top-level key of a sweep file ({name}: ...), not a params or grid entry."
+            )
+    notebooks = sweep.get("notebooks")
+    if isinstance(notebooks, (int, list)):  # YAML reads `02` as the int 2
+        items = notebooks if isinstance(notebooks, list) else [notebooks]
+        notebooks = [f"{n:02d}" if isinstance(n, int) else str(n) for n in items]
+    return {
+        "preset": sweep.get("preset", "quick"),
+        "notebooks": notebooks,
+        "params": params,
+        "grid": sweep["grid"],
+        "run_dir": Path(sweep.get("run_dir") or Path("runs") / path.stem),
+        "plot_metric": sweep.get("plot_metric"),
+        "timeout": sweep.get("timeout"),
+    }
+
+
+def combination_name(values: dict[str, Any]) -> str:
+    """Return a directory name for one combination, readable and safe on every file system.
+
+    Example:
+        >>> combination_name({"optimizer": "adam", "learning_rate": 0.001})
+        'optimizer-adam_learning_rate-0.001'
+    """
+    text = "_".join(f"{name}-{value}" for name, value in values.items())
+    return "".join(c if c.isalnum() or c in "-._" else "-" for c in text)[:120]
+
+
+def plan_sweep(sweep: dict[str, Any], notebooks_dir: str | Path = "notebooks") -> list[Combination]:
+    """Validate every combination of `sweep` against the notebooks; nothing runs.
+
+    Raises:
+        ParameterError: as `cifar_lab.runner.plan.plan_run`, naming the failing combination.
+
+    Example:
+        >>> len(plan_sweep(load_sweep("sweep.yaml")))  # doctest: +SKIP
+        8
+    """
+    names = list(sweep["grid"])
+    combinations = []
+    for point in itertools.product(*sweep["grid"].values()):
+        values = dict(zip(names, point))
+        name = combination_name(values)
+        try:
+            plan = plan_run(
+                sweep["preset"], params={**sweep["params"], **values}, notebooks=sweep["notebooks"],
+                run_dir=Path(sweep["run_dir"]) / name, notebooks_dir=notebooks_dir, timeout=sweep["timeout"],
+            )
+        except ParameterError as error:
+            raise ParameterError(f"Combination {name}: {error}") from None
+        combinations.append(Combination(values, name, plan))
+    if len({c.name for c in combinations}) != len(combinations):
+        raise ParameterError("Two grid combinations map to the same directory name; make the grid values "
+                             "differ in letters or digits, not only in punctuation.")
+    return combinations
+
+
+def run_combination(combination: Combination, progress: bool = False, force: bool = False) -> dict[str, Any]:
+    """Run one combination's notebooks and record the outcome in its `result.json`; never raises.
+
+    Runs in a worker (a local process or a Dask worker), so everything it returns is plain data.
+    It prints a line as each notebook starts and ends (in the worker's output); `progress` adds
+    a bar of executed cells, readable only when combinations run one at a time; `force` runs
+    notebooks the combination already completed again.
+
+    Example:
+        >>> run_combination(plan_sweep(load_sweep("sweep.yaml"))[0])["status"]  # doctest: +SKIP
+        'done'
+    """
+    started = time.perf_counter()
+    try:
+        run = execute_plan(combination.plan, force=force, progress=progress,
+                           log=lambda line: print(f"  {combination.name} {line}", flush=True))
+        status, error = ("done", None) if run.ok else ("failed", run.error)
+        metrics = {o.stem: o.metrics for o in run.outcomes if o.metrics}
+    except Exception as exception:  # anything at all: recorded, and the other combinations go on
+        status, error, metrics = "failed", f"{type(exception).__name__}: {exception}", {}
+    result = {
+        "combination": combination.values,
+        "name": combination.name,
+        "status": status,
+        "error": error,
+        "seconds": round(time.perf_counter() - started, 2),
+        "metrics": metrics,
+        "fingerprint": combination.fingerprint(),
+    }
+    atomic_write_json(combination.plan.run_dir / RESULT_FILE, result, sort_keys=True)
+    return result
+
+
+def _recorded(combination: Combination) -> dict[str, Any] | None:
+    """The combination's result if it completed with the same notebooks and parameters, else None."""
+    path = combination.plan.run_dir / RESULT_FILE
+    if not path.exists():
+        return None
+    result = json.loads(path.read_text(encoding="utf-8"))
+    done = result.get("status") == "done" and result.get("fingerprint") == combination.fingerprint()
+    return result if done else None
+
+
+def run_grid(
+    sweep_path: str | Path,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    notebooks_dir: str | Path = "notebooks",
+    run_dir: str | Path | None = None,
+    force: bool = False,
+) -> GridResult:
+    """Run every combination of a sweep file, then write the comparison table and plot.
+
+    Args:
+        sweep_path: the YAML sweep file (format in this module's docstring).
+        jobs: combinations run at once in local processes.
+        scheduler: a Dask scheduler address; combinations go to that cluster instead.
+        notebooks_dir: the directory of `NN_name.ipynb` notebooks.
+        run_dir: overrides the sweep file's `run_dir`.
+        force: run combinations already completed again.
+
+    With `jobs` above 1, call it from a script under `if __name__ == "__main__":`: worker
+    processes are started with `spawn`, which imports the calling script again.
+
+    Raises:
+        ParameterError: the sweep file or any combination is invalid (before anything runs).
+
+    Example:
+        >>> run_grid("sweep.yaml", jobs=2).ok  # doctest: +SKIP
+        True
+    """
+    from cifar_lab.runner.executors import make_executor
+
+    sweep = load_sweep(sweep_path)
+    if run_dir is not None:
+        sweep["run_dir"] = Path(run_dir)
+    combinations = plan_sweep(sweep, notebooks_dir)
+    results: dict[int, dict[str, Any]] = {}
+    if not force:
+        results = {i: r for i, c in enumerate(combinations) if (r := _recorded(c)) is not None}
+    pending = [i for i in range(len(combinations)) if i not in results]
+    executor = make_executor(jobs, scheduler)
+    print(f"cifar-lab grid: {len(combinations)} combinations into {Path(sweep['run_dir']).resolve()}, "
+          f"{len(results)} already done, {len(pending)} to run on {executor.description}", flush=True)
+    finished = len(results)
+    work = functools.partial(run_combination, progress=jobs == 1 and not scheduler, force=force)
+    for position, result in executor.map_unordered(work, [combinations[i] for i in pending]):
+        index = pending[position]
+        if isinstance(result, BaseException):  # the worker itself was lost
+            lost = combinations[index]
+            result = {"combination": lost.values, "name": lost.name, "status": "failed",
+                      "error": f"{type(result).__name__}: {result}", "seconds": 0.0, "metrics": {}}
+        results[index] = result
+        finished += 1
+        done = result["status"] == "done"
+        outcome = f"done in {result['seconds']:.1f} s" if done else f"FAILED: {result['error']}"
+        print(f"[{finished}/{len(combinations)}] {result['name']}: {outcome}", flush=True)
+    ordered = tuple(results[i] for i in range(len(combinations)))
+    files = write_results(ordered, sweep["run_dir"], list(sweep["grid"]), sweep["plot_metric"])
+    print("written: " + ", ".join(str(f) for f in files), flush=True)
+    return GridResult(Path(sweep["run_dir"]), ordered, files)

@@ -1,0 +1,186 @@
+"""Planning a `cifar-lab run`: which notebooks, with which type-checked values, into which directory.
+
+Everything here happens before any notebook executes, so a typo in a parameter name, a value of the
+wrong type, an unknown preset or a notebook whose parameters cell breaks the contract stops the run
+with a message and nothing written. `cifar_lab.runner` executes the resulting `RunPlan`.
+
+Example:
+
+    >>> plan = plan_run("ci", params={"epochs": "1"}, notebooks="01,02")  # doctest: +SKIP
+    >>> [job.stem for job in plan.notebooks], plan.notebooks[1].parameters["epochs"]  # doctest: +SKIP
+    (['01_data', '02_baseline_cnn'], 1)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cifar_lab.runner.parameters import ParameterError, check_names, coerce, read_parameters
+from cifar_lab.presets import CELL_TIMEOUT_S, check_preset, resolve_params
+
+# Every notebook must declare these: the runner passes the preset and one shared run directory.
+REQUIRED_PARAMETERS = ("preset", "run_dir")
+# Values of `data` that name a source rather than a path (cifar_lab.data.load_cifar10).
+DATA_SOURCES = ("auto", "cifar10", "synthetic")
+
+
+def library_digest() -> str:
+    """Return a digest of the `cifar_lab` package's Python source as it is on disk now.
+
+    Example:
+        >>> len(library_digest())
+        64
+    """
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    """One notebook of a run and the parameter values it will be given (already type-checked)."""
+
+    source: Path
+    parameters: dict[str, Any]
+
+    @property
+    def stem(self) -> str:
+        """The notebook's file name without `.ipynb`, e.g. `01_data`."""
+        return self.source.stem
+
+    def fingerprint(self) -> str:
+        """A digest of the notebook's source, its parameters and the library's code: equal digests
+        mean the same work, so a result computed by other notebook or library code is never reused.
+
+        `run_dir` is left out so a run directory can be moved or copied and still resume.
+        """
+        digest = hashlib.sha256(self.source.read_bytes())
+        digest.update(library_digest().encode())
+        values = {k: v for k, v in self.parameters.items() if k != "run_dir"}
+        digest.update(json.dumps(values, sort_keys=True).encode())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """A validated run: where it writes, which notebooks with which values, the per-cell timeout."""
+
+    preset: str
+    run_dir: Path
+    notebooks: tuple[NotebookJob, ...]
+    timeout: float | None
+
+
+def find_notebooks(
+    notebooks_dir: str | Path = "notebooks", selection: str | list[str] | None = None
+) -> list[Path]:
+    """Return the `NN_name.ipynb` notebooks in `notebooks_dir`, in order, optionally selected.
+
+    `selection` is `"01,03"` or `["01", "03"]`: each item picks the notebook whose name starts
+    with it (`"03"` or `"03_augmentation"`).
+
+    Example:
+        >>> [p.name for p in find_notebooks("notebooks", "01,03")]  # doctest: +SKIP
+        ['01_data.ipynb', '03_augmentation.ipynb']
+    """
+    directory = Path(notebooks_dir)
+    available = sorted(p for p in directory.glob("[0-9][0-9]_*.ipynb"))
+    if not available:
+        raise ParameterError(
+            f"No course notebooks (NN_name.ipynb) in {directory.resolve()}. Run from the cifar-lab "
+            "checkout, or pass the notebooks directory with --notebooks-dir."
+        )
+    if selection is None:
+        return available
+    wanted = [s.strip() for s in selection.split(",")] if isinstance(selection, str) else list(selection)
+    chosen = []
+    for item in wanted:
+        matches = [p for p in available if item and p.stem.startswith(item)]
+        if len(matches) != 1:
+            raise ParameterError(
+                f"--notebooks {item!r} matches {len(matches)} notebooks; give a number prefix that picks "
+                f"exactly one of: {', '.join(p.stem for p in available)}."
+            )
+        chosen.append(matches[0])
+    return sorted(set(chosen))
+
+
+def plan_run(
+    preset: str = "quick",
+    *,
+    data: str | None = None,
+    params: dict[str, Any] | None = None,
+    notebooks: str | list[str] | None = None,
+    run_dir: str | Path | None = None,
+    notebooks_dir: str | Path = "notebooks",
+    timeout: float | None = None,
+) -> RunPlan:
+    """Validate a run against the notebooks' parameters cells and return its plan; nothing runs.
+
+    Args:
+        preset: a name in `cifar_lab.presets.PRESETS`.
+        data: the `data` parameter (`"auto"`, `"synthetic"`, `"cifar10"` or a path).
+        params: more parameter values by name; strings (from `-p NAME VALUE`) are coerced to the
+            type each notebook declares, and `None` means "from the preset".
+        notebooks: which notebooks, e.g. `"01,03"`; all by default.
+        run_dir: where everything goes; default `runs/<preset>`, as
+            `cifar_lab.presets.resolve_params` derives it.
+        notebooks_dir: the directory holding `NN_name.ipynb` notebooks.
+        timeout: seconds one cell may run; `None` takes the preset's from `CELL_TIMEOUT_S`,
+            0 waits forever.
+
+    Raises:
+        ParameterError: unknown preset, notebook or parameter name (with the closest valid one),
+            a value of the wrong type, or a notebook whose parameters cell breaks the contract.
+
+    Example:
+        >>> plan = plan_run("ci", params={"epochs": "1"}, notebooks="01")  # doctest: +SKIP
+        >>> plan.notebooks[0].parameters["epochs"]  # doctest: +SKIP
+        1
+    """
+    try:
+        check_preset(preset)
+    except ValueError as error:
+        raise ParameterError(str(error)) from None
+    explicit = {k: v for k, v in (params or {}).items() if v is not None}
+    if data is not None:
+        if explicit.get("data", data) != data:
+            raise ParameterError(f"data is given twice ({data!r} and {explicit['data']!r}); keep one.")
+        explicit["data"] = data
+    if "preset" in explicit or "run_dir" in explicit:
+        raise ParameterError("Give the preset and the run directory with --preset and --run-dir, not -p.")
+    sources = find_notebooks(notebooks_dir, notebooks)
+    declared = {source: read_parameters(source) for source in sources}
+    for source, names in declared.items():
+        missing = [name for name in REQUIRED_PARAMETERS if name not in names]
+        if missing:
+            raise ParameterError(
+                f"The parameters cell of {source} lacks {', '.join(missing)}; the runner passes every "
+                f"notebook {' and '.join(REQUIRED_PARAMETERS)}. Declare them there, e.g. "
+                '`preset: str = "quick"` and `run_dir: str | None = None`.'
+            )
+    union = {name: p for names in declared.values() for name, p in names.items()}
+    check_names(explicit, union, where="the selected notebooks (" + ", ".join(s.stem for s in sources) + ")")
+
+    directory = Path(run_dir if run_dir is not None else resolve_params(preset)["run_dir"]).resolve()
+    jobs = []
+    for source, names in declared.items():
+        values: dict[str, Any] = {"preset": preset, "run_dir": str(directory)}
+        for name, value in explicit.items():
+            if name in names:
+                values[name] = coerce(names[name], value, where=f"the value for {source.stem}")
+        data_value = values.get("data")
+        if isinstance(data_value, str) and data_value not in DATA_SOURCES and os.path.exists(data_value):
+            values["data"] = os.path.abspath(data_value)  # a Dask worker may start in another directory
+        jobs.append(NotebookJob(source.resolve(), values))
+    if timeout is None:
+        timeout = CELL_TIMEOUT_S[preset]
+    return RunPlan(preset, directory, tuple(jobs), float(timeout) if timeout else None)

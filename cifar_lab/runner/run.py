@@ -1,0 +1,196 @@
+"""`cifar-lab run`: execute the course notebooks headless with papermill, resumably.
+
+A run is first planned and validated against the selected notebooks' parameters cells
+(`cifar_lab.runner.plan`), so nothing executes with a bad value; then the notebooks run in order
+into one run directory (its layout: `cifar_lab.rundir`).
+
+Re-running the same command skips the notebooks already completed with the same parameters, the
+same notebook source and the same `cifar_lab` code; once one notebook runs again, every later one
+runs again too, because later notebooks read what earlier ones saved. A summary table of the
+headline figures ends the run.
+
+Example:
+
+    $ cifar-lab run --preset ci --notebooks 01,02 -p epochs 1
+    >>> result = run_notebooks("ci", params={"epochs": 1}, notebooks="01,02")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from cifar_lab.errors import MissingFileError
+from cifar_lab.files import atomic_write_json
+from cifar_lab.rundir import RunDir, read_metrics
+from cifar_lab.runner.plan import RunPlan, plan_run
+
+
+@dataclass(frozen=True)
+class NotebookOutcome:
+    """What happened to one notebook: `done`, `skipped` (already done), `failed` or `not run`."""
+
+    stem: str
+    status: str
+    seconds: float
+    metrics: dict[str, Any]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Every notebook's outcome, in order; `ok` when none failed or was left unrun."""
+
+    run_dir: Path
+    outcomes: tuple[NotebookOutcome, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status in ("done", "skipped") for o in self.outcomes)
+
+    @property
+    def error(self) -> str | None:
+        """The first failure's message, or `None`."""
+        return next((o.error for o in self.outcomes if o.error), None)
+
+
+def execute_plan(
+    plan: RunPlan, *, force: bool = False, progress: bool = True, log: Callable[[str], None] | None = print
+) -> RunResult:
+    """Run `plan`'s notebooks in order, skipping those already completed with the same inputs.
+
+    A failed notebook stops the run (later notebooks need its outputs); Ctrl-C stops it too, leaving
+    the completed notebooks and the resume record intact.
+
+    Args:
+        plan: from `cifar_lab.runner.plan.plan_run`.
+        force: run every notebook even if the resume record says it is done.
+        progress: show a bar of executed cells per notebook.
+        log: receives one line per notebook started and finished; `None` for silence.
+
+    Example:
+        >>> result = execute_plan(plan_run("ci"))  # doctest: +SKIP
+        >>> result.ok  # doctest: +SKIP
+        True
+    """
+    from cifar_lab.runner.execution import NotebookFailed, execute_notebook, partial_path
+
+    say = log or (lambda line: None)
+    layout = RunDir(plan.run_dir)
+    state_path = layout.state_file
+    state = json.loads(state_path.read_text()) if state_path.exists() else {"notebooks": {}}
+    outcomes: list[NotebookOutcome] = []
+    rerun_rest = force
+    total = len(plan.notebooks)
+    for index, job in enumerate(plan.notebooks, 1):
+        output = layout.notebook_file(job.source)
+        partial_path(output).unlink(missing_ok=True)  # left by a killed run
+        if outcomes and outcomes[-1].status in ("failed", "not run"):
+            outcomes.append(NotebookOutcome(job.stem, "not run", 0.0, {}))
+            continue
+        fingerprint = job.fingerprint()
+        record = state["notebooks"].get(job.stem, {})
+        done = record.get("status") == "done" and record.get("fingerprint") == fingerprint and output.exists()
+        if done and not rerun_rest:
+            say(f"[{index}/{total}] {job.stem}: already done with these parameters, skipped")
+            metrics = _metrics(plan.run_dir, job.stem)
+            outcomes.append(NotebookOutcome(job.stem, "skipped", record["seconds"], metrics))
+            continue
+        rerun_rest = True
+        say(f"[{index}/{total}] {job.stem}: running")
+        started = time.perf_counter()
+        try:
+            execute_notebook(job.source, output, job.parameters, timeout=plan.timeout, progress=progress,
+                             kernel_log=layout.log_file(job.stem))
+        except NotebookFailed as error:
+            seconds = time.perf_counter() - started
+            state["notebooks"][job.stem] = {"fingerprint": fingerprint, "status": "failed",
+                                            "seconds": seconds, "parameters": job.parameters, "error": str(error)}
+            atomic_write_json(state_path, state, sort_keys=True)
+            say(f"[{index}/{total}] {job.stem}: FAILED after {seconds:.1f} s")
+            outcomes.append(NotebookOutcome(job.stem, "failed", seconds, {}, str(error)))
+            continue
+        seconds = time.perf_counter() - started
+        state["notebooks"][job.stem] = {"fingerprint": fingerprint, "status": "done", "seconds": seconds,
+                                        "parameters": job.parameters}
+        atomic_write_json(state_path, state, sort_keys=True)
+        say(f"[{index}/{total}] {job.stem}: done in {seconds:.1f} s")
+        outcomes.append(NotebookOutcome(job.stem, "done", seconds, _metrics(plan.run_dir, job.stem)))
+    return RunResult(plan.run_dir, tuple(outcomes))
+
+
+def _metrics(run_dir: Path, stem: str) -> dict[str, Any]:
+    try:
+        return read_metrics(run_dir, stem)
+    except MissingFileError:  # a notebook that reports no figures
+        return {}
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def format_summary(result: RunResult) -> str:
+    """Return a plain-text table: one row per notebook and headline figure.
+
+    Example:
+        >>> outcome = NotebookOutcome("01_data", "done", 1.5, {"n_train": 400})
+        >>> print(format_summary(RunResult(Path("runs/ci"), (outcome,))))
+        notebook  status  seconds  figure   value
+        01_data   done    1.5      n_train  400
+        run directory: runs/ci
+    """
+    rows = [("notebook", "status", "seconds", "figure", "value")]
+    for o in result.outcomes:
+        figures = list(o.metrics.items()) or [("", "")]
+        for i, (name, value) in enumerate(figures):
+            first = (o.stem, o.status, f"{o.seconds:.1f}") if i == 0 else ("", "", "")
+            rows.append((*first, name, _cell(value)))
+    widths = [max(len(row[c]) for row in rows) for c in range(5)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.append(f"run directory: {result.run_dir}")
+    if any(o.metrics.get("synthetic") is True for o in result.outcomes):
+        # An offline `make run` falls back to synthetic data; its figures must not pass for CIFAR-10's.
+        lines.append(
+            "WARNING: this run used SYNTHETIC data, so its figures say nothing about CIFAR-10. "
+            "See 01_data's output for why; set CIFAR_LAB_DATA or pass --data PATH to use CIFAR-10."
+        )
+    if result.error:
+        lines.append(f"error: {result.error}")
+    return "\n".join(lines)
+
+
+def run_notebooks(
+    preset: str = "quick",
+    *,
+    data: str | None = None,
+    params: dict[str, Any] | None = None,
+    notebooks: str | list[str] | None = None,
+    run_dir: str | Path | None = None,
+    notebooks_dir: str | Path = "notebooks",
+    timeout: float | None = None,
+    force: bool = False,
+    progress: bool = True,
+) -> RunResult:
+    """Validate, run the notebooks in order, print the summary table and return the result.
+
+    Arguments are those of `cifar_lab.runner.plan.plan_run` and `execute_plan`.
+    Validation errors raise `cifar_lab.runner.parameters.ParameterError` before anything
+    runs; a failing notebook does not raise: see `result.ok` and `result.error`.
+
+    Example:
+        >>> result = run_notebooks("ci", data="synthetic", notebooks="01,02")  # doctest: +SKIP
+    """
+    plan = plan_run(preset, data=data, params=params, notebooks=notebooks, run_dir=run_dir,
+                    notebooks_dir=notebooks_dir, timeout=timeout)
+    count = f"{len(plan.notebooks)} notebook{'s' if len(plan.notebooks) != 1 else ''}"
+    print(f"cifar-lab run: preset {plan.preset}, {count} into {plan.run_dir}"
+          f" (cell timeout {f'{plan.timeout:g} s' if plan.timeout else 'none'})", flush=True)
+    result = execute_plan(plan, force=force, progress=progress, log=lambda line: print(line, flush=True))
+    print(format_summary(result), flush=True)
+    return result

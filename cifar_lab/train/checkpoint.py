@@ -1,0 +1,95 @@
+"""Per-epoch training checkpoints: weights, optimizer state and history, written atomically.
+
+`cifar_lab.train.train_model` writes one after every epoch when given a `run_dir`, and resumes
+from the last complete one. The weights file is written first and `checkpoint.json` last, so the
+JSON names a checkpoint only once its weights are in place: a kill between the writes resumes from
+the previous epoch, never from a mix.
+
+Example:
+    >>> read_checkpoint_state("runs/nowhere") is None
+    True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import keras
+
+from cifar_lab.errors import CifarLabError
+from cifar_lab.files import atomic_write_json, remove_stale_temporaries
+from cifar_lab.models.saving import write_with
+
+CHECKPOINT_STATE = "checkpoint.json"
+
+
+class CheckpointMismatchError(CifarLabError, ValueError):
+    """A checkpoint was saved from another model or optimizer than the one asked to resume it."""
+
+
+def save_checkpoint(model: keras.Model, run_dir: str | os.PathLike, state: dict[str, Any]) -> None:
+    """Save the weights, the optimizer's state and `state` (epochs completed, history) to `run_dir`.
+
+    Keras's `.weights.h5` holds the optimizer's variables too (step count, momenta), so resuming
+    continues the same optimisation. The JSON state is written last: it names a checkpoint complete
+    only once its weights file is in place, so a kill between the writes resumes from the previous
+    epoch, never a mix.
+
+    Example:
+        >>> save_checkpoint(model, "runs/demo", {"epochs_completed": 3, "history": {}})  # doctest: +SKIP
+    """
+    run_dir = Path(run_dir)
+    epoch = state["epochs_completed"]
+    weights = run_dir / f"checkpoint-{epoch}.weights.h5"
+    write_with(model.save_weights, weights, ".weights.h5")
+    previous = read_checkpoint_state(run_dir)
+    atomic_write_json(
+        run_dir / CHECKPOINT_STATE,
+        {**state, "model": model.name, "weights": weights.name, "optimizer": type(model.optimizer).__name__},
+    )
+    if previous and previous["weights"] != weights.name:
+        (run_dir / previous["weights"]).unlink(missing_ok=True)
+
+
+def read_checkpoint_state(run_dir: str | os.PathLike) -> dict[str, Any] | None:
+    """Return the last complete checkpoint's state in `run_dir`, or None if there is none.
+
+    Example:
+        >>> read_checkpoint_state("runs/demo")["epochs_completed"]  # doctest: +SKIP
+        3
+    """
+    path = Path(run_dir) / CHECKPOINT_STATE
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text())
+
+
+def restore_checkpoint(model: keras.Model, run_dir: str | os.PathLike) -> dict[str, Any] | None:
+    """Load the last checkpoint in `run_dir` into `model` (weights and optimizer state).
+
+    Returns the checkpoint's state, or None (model untouched) if `run_dir` holds none.
+
+    Example:
+        >>> state = restore_checkpoint(model, "runs/demo")  # doctest: +SKIP
+    """
+    run_dir = Path(run_dir)
+    # A kill during a write leaves its temporary file (never the final name); clear them away.
+    remove_stale_temporaries(run_dir)
+    state = read_checkpoint_state(run_dir)
+    if state is None:
+        return None
+    mismatch = (f"The checkpoint in {run_dir} was saved from a different model or optimizer than "
+                f"model {model.name!r}. Resume with the same model settings, or use a new run_dir.")
+    if (state["model"], state["optimizer"]) != (model.name, type(model.optimizer).__name__):
+        raise CheckpointMismatchError(mismatch.replace("a different model or optimizer",
+                                          f"model {state['model']!r} with {state['optimizer']}"))
+    # Built first, the optimizer's variables exist to receive the saved ones.
+    model.optimizer.build(model.trainable_variables)
+    try:
+        model.load_weights(run_dir / state["weights"])
+    except ValueError as error:
+        raise CheckpointMismatchError(f"{mismatch} ({error})") from error
+    return state
