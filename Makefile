@@ -1,5 +1,5 @@
 # Two commands are all a newcomer needs (see README.md):
-#   make test   build .venv if needed, install cifar-lab with its dev extra, run the whole suite
+#   make test   build .venv if needed, install cifar-lab with its dev extra, lint, run the whole suite
 #   make run    same set-up, then run the course notebooks headless with the quick preset
 PYTHON ?= python3
 VENV ?= .venv
@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Re-install only when the package's declared dependencies change.
 STAMP := $(VENV)/.installed
 
-.PHONY: test run docs docs-figures goldens bench clean
+.PHONY: test lint run docs docs-figures goldens bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "cifar-lab needs Python 3.10 or newer; this is " + sys.version.split()[0] + ". Install a newer Python and run: make PYTHON=python3.12 test")'
@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
+
+# Lint and format check (ruff, configured in pyproject.toml); `make test` runs it first.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 run: $(STAMP)
 	$(BIN)/cifar-lab run --preset quick

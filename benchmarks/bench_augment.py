@@ -37,8 +37,8 @@ from cifar_lab.augment.experiment import (
 )
 from cifar_lab.data import load_cifar10
 from cifar_lab.models import build_model
-from cifar_lab.train.pipeline import make_dataset
 from cifar_lab.train import set_seed
+from cifar_lab.train.pipeline import make_dataset
 
 RESULTS = Path(__file__).resolve().parent / "results" / "augment.txt"
 AUGMENTATIONS = {
@@ -55,14 +55,23 @@ def say(lines: list[str], text: str = "") -> None:
 
 
 def accuracy_section(data, args, lines: list[str]) -> None:
-    say(lines, f"== Test accuracy at an equal budget: original CNN, {args.epochs} epochs, batch 128, "
-               f"seeds {args.seeds} ==")
+    say(
+        lines,
+        f"== Test accuracy at an equal budget: original CNN, {args.epochs} epochs, batch 128, seeds {args.seeds} ==",
+    )
     chosen = {name: AUGMENTATIONS[name] for name in args.augmentations}
     tests: dict[str, list[float]] = {name: [] for name in chosen}
     first = None
     for seed in args.seeds:
-        comparison = compare_augmentations(data, augmentations=chosen, model="original",
-                                           epochs=args.epochs, batch_size=128, seed=seed, verbose="silent")
+        comparison = compare_augmentations(
+            data,
+            augmentations=chosen,
+            model="original",
+            epochs=args.epochs,
+            batch_size=128,
+            seed=seed,
+            verbose="silent",
+        )
         say(lines, f"-- seed {seed}\n{comparison.to_text()}")
         for run in comparison.runs:
             tests[run.name].append(run.test_accuracy)
@@ -71,13 +80,19 @@ def accuracy_section(data, args, lines: list[str]) -> None:
     say(lines, "\nTest accuracy over seeds (mean +- standard deviation, [min, max]):")
     for name, values in tests.items():
         spread = statistics.stdev(values) if len(values) > 1 else float("nan")
-        say(lines, f"  {name:<22}{100 * np.mean(values):6.2f}% +- {100 * spread:4.2f}  "
-                   f"[{100 * min(values):.2f}, {100 * max(values):.2f}]  per seed: "
-                   + ", ".join(f"{100 * v:.2f}" for v in values))
+        say(
+            lines,
+            f"  {name:<22}{100 * np.mean(values):6.2f}% +- {100 * spread:4.2f}  "
+            f"[{100 * min(values):.2f}, {100 * max(values):.2f}]  per seed: "
+            + ", ".join(f"{100 * v:.2f}" for v in values),
+        )
     if {"none", "recommended"} <= set(tests):
         gains = np.subtract(tests["recommended"], tests["none"])
-        say(lines, f"  recommended - none, per seed: {', '.join(f'{100 * g:+.2f}' for g in gains)} points "
-                   f"(mean {100 * gains.mean():+.2f})")
+        say(
+            lines,
+            f"  recommended - none, per seed: {', '.join(f'{100 * g:+.2f}' for g in gains)} points "
+            f"(mean {100 * gains.mean():+.2f})",
+        )
     if "none" not in tests:
         return
 
@@ -90,8 +105,9 @@ def accuracy_section(data, args, lines: list[str]) -> None:
 
     if args.continue_epochs:
         say(lines, f"\nThe original's second phase (seed {first.seed}):")
-        continuation = continue_with_augmentation(first, start="none", augmentation="original",
-                                                  epochs=args.continue_epochs, verbose="silent")
+        continuation = continue_with_augmentation(
+            first, start="none", augmentation="original", epochs=args.continue_epochs, verbose="silent"
+        )
         say(lines, continuation.to_text())
 
 
@@ -105,13 +121,18 @@ def overhead_section(data, args, lines: list[str]) -> None:
     repeats = max(1, round(args.overhead_images / len(data.x_train)))
     x = np.concatenate([data.x_train] * repeats)
     y = np.concatenate([data.y_train] * repeats)
-    say(lines, f"\n== Time per training epoch, {len(x)} images ({repeats}x the training set), batch 128, "
-               f"{args.rounds} interleaved rounds after a warm-up epoch ==")
+    say(
+        lines,
+        f"\n== Time per training epoch, {len(x)} images ({repeats}x the training set), batch 128, "
+        f"{args.rounds} interleaved rounds after a warm-up epoch ==",
+    )
     set_seed(0)  # op determinism on, as train_model runs
     settings = {name: build_augmenter(name, seed=0) for name in ("none", "recommended", "original")}
     models = {name: build_model("original", seed=0) for name in settings}
-    datasets = {name: make_dataset(x, y, batch_size=128, shuffle=True, seed=0, augment=augmenter)
-                for name, augmenter in settings.items()}
+    datasets = {
+        name: make_dataset(x, y, batch_size=128, shuffle=True, seed=0, augment=augmenter)
+        for name, augmenter in settings.items()
+    }
     for name in settings:
         epoch_seconds(models[name], datasets[name])  # traces the train step
     times: dict[str, list[float]] = {name: [] for name in settings}
@@ -121,8 +142,11 @@ def overhead_section(data, args, lines: list[str]) -> None:
     base = statistics.median(times["none"])
     for name, values in times.items():
         median = statistics.median(values)
-        say(lines, f"  {name:<12} median {median:6.2f} s/epoch ({len(x) / median:6.0f} images/s), "
-                   f"{median / base:.3f}x none; rounds: {', '.join(f'{v:.2f}' for v in values)}")
+        say(
+            lines,
+            f"  {name:<12} median {median:6.2f} s/epoch ({len(x) / median:6.0f} images/s), "
+            f"{median / base:.3f}x none; rounds: {', '.join(f'{v:.2f}' for v in values)}",
+        )
 
     say(lines, "\nInput pipeline alone (no model), images/s, best of 3 passes:")
     for name, augmenter in settings.items():
@@ -146,13 +170,18 @@ def write_atomically(path: Path, text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("CIFAR_LAB_DATA"),
-                        help="real CIFAR-10 (default: $CIFAR_LAB_DATA)")
+    parser.add_argument(
+        "--data", default=os.environ.get("CIFAR_LAB_DATA"), help="real CIFAR-10 (default: $CIFAR_LAB_DATA)"
+    )
     parser.add_argument("--epochs", type=int, default=25)
-    parser.add_argument("--augmentations", nargs="+", choices=list(AUGMENTATIONS),
-                        default=["none", "original", "recommended"],
-                        help="which to train (every one starts from the same weights per seed, so "
-                             "runs from separate invocations compare)")
+    parser.add_argument(
+        "--augmentations",
+        nargs="+",
+        choices=list(AUGMENTATIONS),
+        default=["none", "original", "recommended"],
+        help="which to train (every one starts from the same weights per seed, so "
+        "runs from separate invocations compare)",
+    )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--continue-epochs", type=int, default=5, help="0 skips the continuation")
     parser.add_argument("--rounds", type=int, default=3)
@@ -161,22 +190,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", choices=("accuracy", "overhead"), action="append", default=[])
     args = parser.parse_args(argv)
     if not args.data:
-        parser.error("no real CIFAR-10: set CIFAR_LAB_DATA or pass --data PATH (the benchmark never "
-                     "falls back to synthetic images).")
+        parser.error(
+            "no real CIFAR-10: set CIFAR_LAB_DATA or pass --data PATH (the benchmark never "
+            "falls back to synthetic images)."
+        )
     data = load_cifar10(args.data)
     if data.synthetic:
         parser.error(f"{args.data} did not load as real CIFAR-10 ({data.warning}); pass a real copy.")
     lines: list[str] = []
     started = time.perf_counter()
-    say(lines, f"bench_augment.py on {platform.node()}: {os.cpu_count()} CPU cores, shared with other "
-               f"jobs while it ran; {time.strftime('%Y-%m-%d %H:%M')}")
+    say(
+        lines,
+        f"bench_augment.py on {platform.node()}: {os.cpu_count()} CPU cores, shared with other "
+        f"jobs while it ran; {time.strftime('%Y-%m-%d %H:%M')}",
+    )
     say(lines, f"data: {data.source}: {len(data.x_train)} training / {len(data.x_test)} test images")
     if "accuracy" not in args.skip:
         accuracy_section(data, args, lines)
     if "overhead" not in args.skip:
         overhead_section(data, args, lines)
-    say(lines, f"\ntotal {time.perf_counter() - started:.0f} s; command: python benchmarks/bench_augment.py "
-               + " ".join(sys.argv[1:]))
+    say(
+        lines,
+        f"\ntotal {time.perf_counter() - started:.0f} s; command: python benchmarks/bench_augment.py "
+        + " ".join(sys.argv[1:]),
+    )
     write_atomically(args.out, "\n".join(lines) + "\n")
     return 0
 

@@ -40,8 +40,8 @@ def measure(path: str, way: str) -> dict:
     """Load ``path`` in this (fresh) process the given way and return the measured figures."""
     import numpy as np
 
-    from cifar_lab.data.archive import TEST_BATCH, TRAIN_BATCHES
     from cifar_lab.data import load_cifar10
+    from cifar_lab.data.archive import TEST_BATCH, TRAIN_BATCHES
     from cifar_lab.data.safe_pickle import load_batch_pickle
 
     def concatenate_batches():
@@ -87,7 +87,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         archive = build_fake_cifar(Path(tmp))
-        print(f"built a full-size fake CIFAR-10 in {time.perf_counter() - started:.0f} s: {archive.stat().st_size:,} bytes")
+        print(
+            f"built a full-size fake CIFAR-10 in {time.perf_counter() - started:.0f} s: "
+            f"{archive.stat().st_size:,} bytes"
+        )
         print(f"uint8 images: {UINT8_BYTES:,} bytes; budget (2x): {2 * UINT8_BYTES:,} bytes\n")
         print(f"{'what':<44} {'seconds':>8} {'tracemalloc peak':>18} {'RSS peak above start':>22}")
         cases = [
@@ -102,7 +105,8 @@ def main() -> None:
             r = json.loads(out)
             assert r["images"] == 60_000
             print(
-                f"{label:<44} {r['seconds']:>8.2f} {r['tracemalloc_peak']:>12,} ({r['tracemalloc_peak'] / UINT8_BYTES:.2f}x)"
+                f"{label:<44} {r['seconds']:>8.2f} {r['tracemalloc_peak']:>12,} "
+                f"({r['tracemalloc_peak'] / UINT8_BYTES:.2f}x)"
                 f" {r['rss_peak_above_start']:>14,} ({r['rss_peak_above_start'] / UINT8_BYTES:.2f}x)"
             )
 

@@ -23,11 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from cifar_lab.ethics.canaries import make_canaries, training_set
 from cifar_lab.data import load_cifar10
 from cifar_lab.ethics import ethics_report
-from cifar_lab.models import build_model
+from cifar_lab.ethics.canaries import make_canaries, training_set
 from cifar_lab.ethics.sampling_bias import sampling_bias_experiment
+from cifar_lab.models import build_model
 from cifar_lab.train import train_model
 
 RESULTS = Path(__file__).resolve().parent / "results" / "ethics.txt"
@@ -59,46 +59,68 @@ def main(argv: list[str] | None = None) -> int:
     canaries = make_canaries(data.x_train, data.y_train, args.canaries, seed=args.seed)
     x_fit, y_fit, members = training_set(data.x_train, data.y_train, canaries)
     model = build_model(args.model, seed=args.seed)
-    trained = train_model(model, x_fit, y_fit, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-                          verbose="silent")
-    say(f"training: {args.model}, {args.epochs} epochs on {len(x_fit)} images ({canaries.n_in} IN canaries): "
-        f"{trained.seconds:.1f} s")
+    trained = train_model(
+        model, x_fit, y_fit, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, verbose="silent"
+    )
+    say(
+        f"training: {args.model}, {args.epochs} epochs on {len(x_fit)} images ({canaries.n_in} IN canaries): "
+        f"{trained.seconds:.1f} s"
+    )
 
     with tempfile.TemporaryDirectory() as out_dir:
         started = time.perf_counter()
-        card = ethics_report(model, data, out_dir, member_indices=members, canaries=canaries,
-                             parameters={"model": args.model, "epochs": args.epochs, "batch_size": args.batch_size,
-                                         "seed": args.seed})
+        card = ethics_report(
+            model,
+            data,
+            out_dir,
+            member_indices=members,
+            canaries=canaries,
+            parameters={"model": args.model, "epochs": args.epochs, "batch_size": args.batch_size, "seed": args.seed},
+        )
         seconds = time.perf_counter() - started
     say(f"ethics_report wall time (sampling-bias off): {seconds:.1f} s (target < 120 s on 2 cores)")
 
     disparity, mia, canary = card["per_class"], card["membership_inference"], card["canaries"]
-    say(f"test accuracy {disparity['accuracy']:.3f}; worst class {disparity['worst_class']} "
+    say(
+        f"test accuracy {disparity['accuracy']:.3f}; worst class {disparity['worst_class']} "
         f"(recall {disparity['per_class'][disparity['worst_class']]['recall']:.3f}), best {disparity['best_class']}; "
-        f"gap {disparity['recall_gap']:.3f} [{disparity['recall_gap_low']:.3f}, {disparity['recall_gap_high']:.3f}]")
+        f"gap {disparity['recall_gap']:.3f} [{disparity['recall_gap_low']:.3f}, {disparity['recall_gap_high']:.3f}]"
+    )
     analogue = card["brightness_analogue"]
-    say("brightness thirds accuracy: " + ", ".join(f"{k} {g['accuracy']:.3f}" for k, g in analogue["groups"].items())
+    say(
+        "brightness thirds accuracy: "
+        + ", ".join(f"{k} {g['accuracy']:.3f}" for k, g in analogue["groups"].items())
         + f"; equalized-odds difference {analogue['equalized_odds_difference']:.3f} (95th percentile with groups "
-        f"shuffled: {analogue['equalized_odds_noise_95']:.3f})")
-    say(f"membership ({mia['n_per_side']} per side; train acc {mia['train_accuracy']:.3f}, held-out "
-        f"{mia['heldout_accuracy']:.3f}):")
+        f"shuffled: {analogue['equalized_odds_noise_95']:.3f})"
+    )
+    say(
+        f"membership ({mia['n_per_side']} per side; train acc {mia['train_accuracy']:.3f}, held-out "
+        f"{mia['heldout_accuracy']:.3f}):"
+    )
     for attack, m in mia["overall"].items():
-        say(f"  {attack:<10} AUC {m['auc']:.3f}  advantage {m['advantage']:.3f}  TPR@1%FPR {m['tpr_at_0.01_fpr']:.3f}  "
-            f"TPR@0.1%FPR {m['tpr_at_0.001_fpr']:.3f}")
-    say(f"canaries: {canary['n_in']} IN / {canary['n_out']} OUT; mean exposure IN {canary['mean_exposure_in']:.2f} "
+        say(
+            f"  {attack:<10} AUC {m['auc']:.3f}  advantage {m['advantage']:.3f}  TPR@1%FPR {m['tpr_at_0.01_fpr']:.3f}  "
+            f"TPR@0.1%FPR {m['tpr_at_0.001_fpr']:.3f}"
+        )
+    say(
+        f"canaries: {canary['n_in']} IN / {canary['n_out']} OUT; mean exposure IN {canary['mean_exposure_in']:.2f} "
         f"bits vs OUT {canary['mean_exposure_out']:.2f} (max {canary['max_exposure']:.2f}); IN-vs-OUT AUC "
         f"{canary['auc']:.3f}; predicted as canary label IN {canary['predicted_as_canary_label_in']:.3f}, "
-        f"OUT {canary['predicted_as_canary_label_out']:.3f}")
+        f"OUT {canary['predicted_as_canary_label_out']:.3f}"
+    )
 
     if args.sampling_bias:
         started = time.perf_counter()
-        bias = sampling_bias_experiment(data, model=args.model, epochs=args.epochs, batch_size=args.batch_size,
-                                        seed=args.seed)
+        bias = sampling_bias_experiment(
+            data, model=args.model, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed
+        )
         say(f"sampling-bias experiment (3 trainings): {time.perf_counter() - started:.1f} s")
         say("  " + bias["statement"])
         for run, r in bias["runs"].items():
-            say(f"  {run:<9} accuracy {r['accuracy']:.3f}  {bias['cut_class']} recall {r['recall']:.3f}  "
-                f"precision {r['precision']:.3f}")
+            say(
+                f"  {run:<9} accuracy {r['accuracy']:.3f}  {bias['cut_class']} recall {r['recall']:.3f}  "
+                f"precision {r['precision']:.3f}"
+            )
 
     say(f"1-min load average at end {os.getloadavg()[0]:.1f} (shared machine: other jobs ran alongside)")
     args.out.parent.mkdir(parents=True, exist_ok=True)

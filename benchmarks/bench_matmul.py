@@ -54,8 +54,10 @@ def main() -> None:
     print(f"matmul {args.size}x{args.size}, {args.repeats} chained per call, {args.trials} trials")
     for dtype in (tf.float32, tf.bfloat16):
         values = measure_gflops(dtype, args.size, args.repeats, args.trials)
-        print(f"{dtype.name:>9}: median {statistics.median(values):7.1f} GFLOP/s "
-              f"(min {min(values):.1f}, max {max(values):.1f})")
+        print(
+            f"{dtype.name:>9}: median {statistics.median(values):7.1f} GFLOP/s "
+            f"(min {min(values):.1f}, max {max(values):.1f})"
+        )
 
 
 if __name__ == "__main__":

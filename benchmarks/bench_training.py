@@ -34,17 +34,16 @@ import time
 from pathlib import Path
 
 import keras
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_matmul import peak  # noqa: E402
+from bench_matmul import peak
 
-from cifar_lab.augment import build_augmenter  # noqa: E402
-from cifar_lab.data import load_cifar10, split_validation  # noqa: E402
-from cifar_lab.evaluate import accuracy, predict_proba  # noqa: E402
-from cifar_lab.models import MODELS, build_model  # noqa: E402
-from cifar_lab.train import set_seed, train_model  # noqa: E402
+from cifar_lab.augment import build_augmenter
+from cifar_lab.data import load_cifar10, split_validation
+from cifar_lab.evaluate import accuracy, predict_proba
+from cifar_lab.models import MODELS, build_model
+from cifar_lab.train import set_seed, train_model
 
 
 def forward_flops(model: keras.Model) -> int:
@@ -80,8 +79,9 @@ def run_original(data, split, seed: int, epochs: int) -> dict:
     x_train, y_train, x_val, y_val = split
     model = build_model("original", seed=seed)
     start = time.perf_counter()
-    train_model(model, x_train, y_train, validation=(x_val, y_val), epochs=epochs, batch_size=128,
-                seed=seed, verbose="silent")
+    train_model(
+        model, x_train, y_train, validation=(x_val, y_val), epochs=epochs, batch_size=128, seed=seed, verbose="silent"
+    )
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "accuracy": accuracy(data.y_test, predict_proba(model, data.x_test).argmax(1))}
 
@@ -93,8 +93,17 @@ def run_stronger(data, split, seed: int, epochs: int, precision: str) -> dict:
     augment = build_augmenter(defaults["augmentation"], seed=seed)
     start = time.perf_counter()
     clock = TestAccuracyClock(data.x_test, data.y_test, defaults["tta"], start)
-    train_model(model, x_train, y_train, epochs=epochs, batch_size=defaults["batch_size"], seed=seed,
-                augment=augment, verbose="silent", callbacks=[clock])
+    train_model(
+        model,
+        x_train,
+        y_train,
+        epochs=epochs,
+        batch_size=defaults["batch_size"],
+        seed=seed,
+        augment=augment,
+        verbose="silent",
+        callbacks=[clock],
+    )
     return {"seconds": clock.curve[-1][0], "accuracy": clock.curve[-1][1], "curve": clock.curve}
 
 
@@ -115,46 +124,64 @@ def recipes(data, args) -> None:
             rows[f"stronger {precision}"].append(run_stronger(data, split, seed, stronger_epochs, precision))
         for name in shorts:
             rows[name].append(run_stronger(data, split, seed, args.short_epochs, name.split()[1]))
-        print(f"  seed {seed}: " + "; ".join(
-            f"{name} {r[-1]['accuracy']:.4f} in {r[-1]['seconds']:.1f}s" for name, r in rows.items()), flush=True)
+        print(
+            f"  seed {seed}: "
+            + "; ".join(f"{name} {r[-1]['accuracy']:.4f} in {r[-1]['seconds']:.1f}s" for name, r in rows.items()),
+            flush=True,
+        )
 
-    print(f"\nRecipes: trained on {len(split[0])} images, tested on {len(data.y_test)}, "
-          f"median of {args.seeds} seed(s) (min, max)")
-    print(f"  original, {args.epochs} epochs: test accuracy {spread([r['accuracy'] for r in rows['original']], '.4f')}, "
-          f"wall {spread([r['seconds'] for r in rows['original']], '.1f')} s")
+    print(
+        f"\nRecipes: trained on {len(split[0])} images, tested on {len(data.y_test)}, "
+        f"median of {args.seeds} seed(s) (min, max)"
+    )
+    print(
+        f"  original, {args.epochs} epochs: test accuracy {spread([r['accuracy'] for r in rows['original']], '.4f')}, "
+        f"wall {spread([r['seconds'] for r in rows['original']], '.1f')} s"
+    )
     for precision in precisions:
         runs = rows[f"stronger {precision}"]
-        print(f"  stronger fast_cnn {precision}, {stronger_epochs} epochs: test accuracy "
-              f"{spread([r['accuracy'] for r in runs], '.4f')}, training {spread([r['seconds'] for r in runs], '.1f')} s")
+        print(
+            f"  stronger fast_cnn {precision}, {stronger_epochs} epochs: test accuracy "
+            f"{spread([r['accuracy'] for r in runs], '.4f')}, training {spread([r['seconds'] for r in runs], '.1f')} s"
+        )
         budget_ratio = [r["seconds"] / o["seconds"] for r, o in zip(runs, rows["original"])]
         print(f"    its training time / the original's (same seed): {spread(budget_ratio, '.2f')}")
         reach = []
         for run, original in zip(runs, rows["original"]):
             hit = next((s for s, acc in run["curve"] if acc >= original["accuracy"]), None)
             reach.append(float("nan") if hit is None else hit / original["seconds"])
-        print(f"    time to first reach the original's final test accuracy, / the original's time: "
-              f"{spread(reach, '.3f')} (nan = never)")
+        print(
+            f"    time to first reach the original's final test accuracy, / the original's time: "
+            f"{spread(reach, '.3f')} (nan = never)"
+        )
         for seed, run in enumerate(runs):
-            print(f"    seed {seed} curve (s, test acc): " +
-                  " ".join(f"{s:.0f}:{acc:.3f}" for s, acc in run["curve"]))
+            print(f"    seed {seed} curve (s, test acc): " + " ".join(f"{s:.0f}:{acc:.3f}" for s, acc in run["curve"]))
     for name in shorts:
         runs = rows[name]
-        print(f"  stronger fast_cnn {name.split()[1]}, a short {args.short_epochs}-epoch schedule: test accuracy "
-              f"{spread([r['accuracy'] for r in runs], '.4f')}, training {spread([r['seconds'] for r in runs], '.1f')} s")
-        reach = [r["seconds"] / o["seconds"] if r["accuracy"] >= o["accuracy"] else float("nan")
-                 for r, o in zip(runs, rows["original"])]
-        print(f"    reaches the original's final test accuracy (same seed) in this / the original's time: "
-              f"{spread(reach, '.3f')} (nan = does not reach it)")
+        print(
+            f"  stronger fast_cnn {name.split()[1]}, a short {args.short_epochs}-epoch schedule: test accuracy "
+            f"{spread([r['accuracy'] for r in runs], '.4f')}, training {spread([r['seconds'] for r in runs], '.1f')} s"
+        )
+        reach = [
+            r["seconds"] / o["seconds"] if r["accuracy"] >= o["accuracy"] else float("nan")
+            for r, o in zip(runs, rows["original"])
+        ]
+        print(
+            f"    reaches the original's final test accuracy (same seed) in this / the original's time: "
+            f"{spread(reach, '.3f')} (nan = does not reach it)"
+        )
 
 
 def throughput(data, args) -> None:
     x, y = data.x_train, data.y_train
     fwd = forward_flops(build_model("original"))
     peaks = {"float32": peak("float32"), "bfloat16": peak("bfloat16")}
-    print(f"\nThroughput of the original model on {len(x)} images x {args.throughput_epochs} epochs, "
-          f"batch 128, images/s over the epochs after the first; {fwd / 1e6:.2f} MFLOP forward per image; "
-          f"matmul peak float32 {peaks['float32']:.0f}, bfloat16 {peaks['bfloat16']:.0f} GFLOP/s "
-          f"(measured just now)")
+    print(
+        f"\nThroughput of the original model on {len(x)} images x {args.throughput_epochs} epochs, "
+        f"batch 128, images/s over the epochs after the first; {fwd / 1e6:.2f} MFLOP forward per image; "
+        f"matmul peak float32 {peaks['float32']:.0f}, bfloat16 {peaks['bfloat16']:.0f} GFLOP/s "
+        f"(measured just now)"
+    )
 
     class EpochTimes(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
@@ -170,8 +197,14 @@ def throughput(data, args) -> None:
         model = build_model("original", precision=precision)
         timer = EpochTimes()
         # The assignment's way: the whole set as float32 in memory, one-hot labels, model.fit.
-        model.fit(x.astype("float32") / 255, keras.utils.to_categorical(y, 10), batch_size=128,
-                  epochs=args.throughput_epochs, verbose=0, callbacks=[timer])
+        model.fit(
+            x.astype("float32") / 255,
+            keras.utils.to_categorical(y, 10),
+            batch_size=128,
+            epochs=args.throughput_epochs,
+            verbose=0,
+            callbacks=[timer],
+        )
         return timer.times
 
     def pipeline(precision: str) -> list[float]:
@@ -180,9 +213,12 @@ def throughput(data, args) -> None:
         train_model(model, x, y, epochs=args.throughput_epochs, batch_size=128, verbose="silent", callbacks=[timer])
         return timer.times
 
-    ways = {"original way float32": (original_way, "float32"), "pipeline float32": (pipeline, "float32"),
-            "original way mixed_bfloat16": (original_way, "mixed_bfloat16"),
-            "pipeline mixed_bfloat16": (pipeline, "mixed_bfloat16")}
+    ways = {
+        "original way float32": (original_way, "float32"),
+        "pipeline float32": (pipeline, "float32"),
+        "original way mixed_bfloat16": (original_way, "mixed_bfloat16"),
+        "pipeline mixed_bfloat16": (pipeline, "mixed_bfloat16"),
+    }
     rates: dict[str, list[float]] = {name: [] for name in ways}
     for _ in range(args.repeats):
         for name, (way, precision) in ways.items():
@@ -192,19 +228,28 @@ def throughput(data, args) -> None:
         rate = statistics.median(values)
         dtype = "bfloat16" if "bfloat16" in name else "float32"
         share = rate * 3 * fwd / 1e9 / peaks[dtype]
-        print(f"  {name:<28} {spread(values, '.0f')} images/s = {rate / base:.2f}x the original way, "
-              f"{share:.0%} of the {dtype} matmul peak")
+        print(
+            f"  {name:<28} {spread(values, '.0f')} images/s = {rate / base:.2f}x the original way, "
+            f"{share:.0%} of the {dtype} matmul peak"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("CIFAR_LAB_DATA"),
-                        help="CIFAR-10 python archive or directory (default: $CIFAR_LAB_DATA)")
+    parser.add_argument(
+        "--data",
+        default=os.environ.get("CIFAR_LAB_DATA"),
+        help="CIFAR-10 python archive or directory (default: $CIFAR_LAB_DATA)",
+    )
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=20, help="epochs of the original recipe")
     parser.add_argument("--stronger-epochs", type=int, default=None, help="default: the registry's")
-    parser.add_argument("--short-epochs", type=int, default=7,
-                        help="also run the stronger recipe with this shorter schedule (time to target; 0: off)")
+    parser.add_argument(
+        "--short-epochs",
+        type=int,
+        default=7,
+        help="also run the stronger recipe with this shorter schedule (time to target; 0: off)",
+    )
     parser.add_argument("--bfloat16", action="store_true", help="also run the stronger recipe in mixed_bfloat16")
     parser.add_argument("--throughput-epochs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3, help="repetitions of each throughput way")
@@ -214,8 +259,10 @@ def main() -> None:
     if not args.data:
         parser.error("no data: pass --data /path/to/cifar-10-python.tar.gz or set CIFAR_LAB_DATA")
     data = load_cifar10(args.data)
-    print(f"data: {data.source} ({len(data.y_train)} train, {len(data.y_test)} test); "
-          f"{os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.1f}")
+    print(
+        f"data: {data.source} ({len(data.y_train)} train, {len(data.y_test)} test); "
+        f"{os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.1f}"
+    )
     if not args.skip_recipes:
         recipes(data, args)
     if not args.skip_throughput:

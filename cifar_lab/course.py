@@ -158,7 +158,8 @@ def train_or_load(
     `model` defaults to `params["model"]` and `augmentation` to no augmentation. A model other than
     `params["model"]` keeps its own recipe (`cifar_lab.models.MODELS`): its optimizer, learning rate and
     batch size; the data, epochs and seed come from `params`. An interrupted training with the same
-    parameters resumes from its last completed epoch; one with other parameters is discarded. Saved (`cifar_lab.models.save_model`): `model.keras`, the original's `model.json` +
+    parameters resumes from its last completed epoch; one with other parameters is discarded.
+    Saved (`cifar_lab.models.save_model`): `model.keras`, the original's `model.json` +
     `model.weights.h5`; then `history.json` and `params.json`, written last, so a directory without it
     is never mistaken for a finished model. The per-epoch checkpoints are removed once the model is saved.
 

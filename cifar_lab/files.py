@@ -75,7 +75,9 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str = "") -> Iterator[P
         if not tmp.is_file():
             from cifar_lab.errors import MissingFileError
 
-            raise MissingFileError(f"Nothing was written to {tmp} for {path}; the writer must create the file it is given.")
+            raise MissingFileError(
+                f"Nothing was written to {tmp} for {path}; the writer must create the file it is given."
+            )
         move_into_place(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 from typing import Any
+
 from cifar_lab.errors import UsageError, did_you_mean
 
 # Parameter name -> value, per preset. Every preset lists every name, so a typo in one cannot hide.

@@ -93,7 +93,9 @@ def _reference_index(root: Path) -> str:
 
 def _defines_anything(init: Path) -> bool:
     tree = ast.parse(init.read_text(encoding="utf-8"))
-    return any(isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_") for node in tree.body)
+    return any(
+        isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_") for node in tree.body
+    )
 
 
 def _repo_root(config: MkDocsConfig) -> Path:
@@ -127,5 +129,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 face += "    options:\n      members: false\n"  # its names are documented where they live
             files.append(File.generated(config, _page(subpackage, None), content=face))
         for module in modules:
-            files.append(File.generated(config, _page(subpackage, module), content=f"::: {_dotted(subpackage, module)}\n"))
+            files.append(
+                File.generated(config, _page(subpackage, module), content=f"::: {_dotted(subpackage, module)}\n")
+            )
     return files

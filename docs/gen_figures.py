@@ -69,8 +69,9 @@ def augmentation_previews() -> list[Path]:
     data = load_cifar10("synthetic")
     return [
         save(
-            plot_augmentation_preview(data.x_train, preset, n_images=4, n_augmented=5, seed=SEED,
-                                      y=data.y_train, class_names=data.class_names),
+            plot_augmentation_preview(
+                data.x_train, preset, n_images=4, n_augmented=5, seed=SEED, y=data.y_train, class_names=data.class_names
+            ),
             f"augmentation_{preset}",
         )
         for preset in ("original", "recommended")
@@ -98,10 +99,10 @@ def training_run() -> list[Path]:
     """Train the original CNN briefly on synthetic data, with canaries, and draw what the course shows of it."""
     import dataclasses
 
-    from cifar_lab.ethics.canaries import make_canaries, training_set
     from cifar_lab.data import make_synthetic, split_validation
     from cifar_lab.ethics import FIGURES as ETHICS_FIGURES
     from cifar_lab.ethics import ethics_report
+    from cifar_lab.ethics.canaries import make_canaries, training_set
     from cifar_lab.evaluate import confusion_matrix, plot_confusion_matrix, plot_learning_curves, predict_proba
     from cifar_lab.models import build_model
     from cifar_lab.train import train_model
@@ -111,18 +112,22 @@ def training_run() -> list[Path]:
     canaries = make_canaries(x_train, y_train, N_CANARIES, seed=SEED)
     x_fit, y_fit, members = training_set(x_train, y_train, canaries)
     model = build_model("original", seed=SEED)
-    result = train_model(model, x_fit, y_fit, validation=(x_val, y_val), epochs=EPOCHS,
-                         seed=SEED, verbose="silent")
+    result = train_model(model, x_fit, y_fit, validation=(x_val, y_val), epochs=EPOCHS, seed=SEED, verbose="silent")
     y_pred = predict_proba(model, data.x_test).argmax(axis=1)
     written = [
         save(plot_learning_curves(result.history), "learning_curves"),
-        save(plot_confusion_matrix(confusion_matrix(data.y_test, y_pred), data.class_names),
-             "confusion_matrix"),
+        save(plot_confusion_matrix(confusion_matrix(data.y_test, y_pred), data.class_names), "confusion_matrix"),
     ]
     with tempfile.TemporaryDirectory() as report_dir:
-        ethics_report(model, dataclasses.replace(data, x_train=x_train, y_train=y_train), report_dir,
-                      member_indices=members, canaries=canaries, seed=SEED,
-                      parameters={"epochs": EPOCHS, "canaries": N_CANARIES})
+        ethics_report(
+            model,
+            dataclasses.replace(data, x_train=x_train, y_train=y_train),
+            report_dir,
+            member_indices=members,
+            canaries=canaries,
+            seed=SEED,
+            parameters={"epochs": EPOCHS, "canaries": N_CANARIES},
+        )
         for key, file_name in ETHICS_FIGURES.items():
             written.append(copy_file(Path(report_dir) / file_name, IMG_DIR / f"ethics_{key}.png"))
     return written
@@ -136,8 +141,10 @@ def worked_sweep() -> list[Path]:
         result = run_grid(SWEEP_FILE, jobs=2, notebooks_dir=REPO / "notebooks", run_dir=run_dir)
         if not result.ok:
             raise RuntimeError(f"The example sweep had failed combinations; see the table in {run_dir}.")
-        return [copy_file(Path(run_dir) / "results.md", SWEEP_TABLE),
-                copy_file(Path(run_dir) / "results.png", IMG_DIR / "sweep_results.png")]
+        return [
+            copy_file(Path(run_dir) / "results.md", SWEEP_TABLE),
+            copy_file(Path(run_dir) / "results.png", IMG_DIR / "sweep_results.png"),
+        ]
 
 
 FIGURES: dict[str, Callable[[], list[Path]]] = {

@@ -10,7 +10,7 @@ import pytest
 # Keep TensorFlow's C++ start-up chatter out of test output; set before any test imports it.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from fake_cifar import FakeCifar, write_fake_cifar  # noqa: E402 - tests/ is on sys.path for conftest
+from fake_cifar import FakeCifar, write_fake_cifar
 
 
 @pytest.fixture

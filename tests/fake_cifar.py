@@ -78,12 +78,24 @@ def write_fake_cifar(root: Path, train_sizes=(7, 5, 6, 7, 4), n_test: int = 9, s
         arrays[name] = (x, y)
         (batch_dir / name).write_bytes(official_pickle(batch_dict(x, y, name)))
         del x
-    meta = {b"num_cases_per_batch": max(train_sizes), b"label_names": [n.encode() for n in LABEL_NAMES], b"num_vis": 3072}
+    meta = {
+        b"num_cases_per_batch": max(train_sizes),
+        b"label_names": [n.encode() for n in LABEL_NAMES],
+        b"num_vis": 3072,
+    }
     (batch_dir / "batches.meta").write_bytes(official_pickle(meta))
     archive = root / "cifar-10-python.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         # The official archive's members are not in numeric order; neither are these.
-        for name in ["data_batch_4", "test_batch", "batches.meta", "data_batch_2", "data_batch_1", "data_batch_5", "data_batch_3"]:
+        for name in [
+            "data_batch_4",
+            "test_batch",
+            "batches.meta",
+            "data_batch_2",
+            "data_batch_1",
+            "data_batch_5",
+            "data_batch_3",
+        ]:
             tar.add(batch_dir / name, arcname=f"{BATCH_DIR}/{name}")
     train = [arrays[n] for n in names[:5]]
     return FakeCifar(

@@ -8,13 +8,16 @@ import numpy as np
 import pytest
 
 from cifar_lab.course import load_splits, train_or_load
-from cifar_lab.rundir import read_metrics, write_metrics
 from cifar_lab.presets import resolve_params
+from cifar_lab.rundir import read_metrics, write_metrics
 
 
 def test_write_metrics_writes_plain_json_named_after_the_notebook(tmp_path):
-    path = write_metrics(tmp_path, "02_baseline_cnn.ipynb", {"test_accuracy": np.float32(0.5), "epochs": np.int64(3),
-                                                              "model": "original", "synthetic": True})
+    path = write_metrics(
+        tmp_path,
+        "02_baseline_cnn.ipynb",
+        {"test_accuracy": np.float32(0.5), "epochs": np.int64(3), "model": "original", "synthetic": True},
+    )
     assert path == tmp_path / "metrics" / "02_baseline_cnn.json"
     assert json.loads(path.read_text()) == {"test_accuracy": 0.5, "epochs": 3, "model": "original", "synthetic": True}
 
@@ -65,8 +68,12 @@ def test_training_data_is_the_data_with_the_training_split_as_its_training_set()
 
 
 def test_load_splits_asking_for_more_images_than_a_class_has_uses_the_smallest_class_and_warns():
-    everything = np.bincount(load_splits({"data": "synthetic", "n_per_class": None, "val_fraction": 0.2, "seed": 0}).data.y_train)
-    with pytest.warns(UserWarning, match=rf"so {everything.min()} images per class are used.*-p n_per_class {everything.min()}"):
+    everything = np.bincount(
+        load_splits({"data": "synthetic", "n_per_class": None, "val_fraction": 0.2, "seed": 0}).data.y_train
+    )
+    with pytest.warns(
+        UserWarning, match=rf"so {everything.min()} images per class are used.*-p n_per_class {everything.min()}"
+    ):
         splits = load_splits({"data": "synthetic", "n_per_class": 100_000, "val_fraction": 0.2, "seed": 0})
     per_class = np.bincount(np.concatenate([splits.y_train, splits.y_val]))
     assert (per_class == everything.min()).all()
@@ -74,8 +81,7 @@ def test_load_splits_asking_for_more_images_than_a_class_has_uses_the_smallest_c
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
-    params = resolve_params("ci", n_per_class=4, epochs=1, batch_size=20,
-                            run_dir=str(tmp_path_factory.mktemp("run")))
+    params = resolve_params("ci", n_per_class=4, epochs=1, batch_size=20, run_dir=str(tmp_path_factory.mktemp("run")))
     splits = load_splits(params)
     return params, splits, train_or_load(params, splits)
 
@@ -99,8 +105,10 @@ def test_train_or_load_loads_the_model_saved_with_the_same_parameters(tiny_run):
     params, splits, trained = tiny_run
     again = train_or_load(params, splits)
     assert again.loaded and again.history == trained.history
-    np.testing.assert_array_equal(again.model.predict(splits.x_val[:8] / 255.0, verbose=0),
-                                  trained.model.predict(splits.x_val[:8] / 255.0, verbose=0))
+    np.testing.assert_array_equal(
+        again.model.predict(splits.x_val[:8] / 255.0, verbose=0),
+        trained.model.predict(splits.x_val[:8] / 255.0, verbose=0),
+    )
 
 
 @pytest.mark.slow

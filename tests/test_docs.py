@@ -37,9 +37,7 @@ def public_functions(path: Path) -> list[ast.FunctionDef | ast.AsyncFunctionDef]
     tree = ast.parse(path.read_text(encoding="utf-8"))
     exported = None
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
-        ):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
             exported = set(ast.literal_eval(node.value))
     functions = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     if exported is not None:
@@ -153,11 +151,24 @@ def executed_notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_output("execute_result", data={"text/plain": "{'epochs': 2}"}, execution_count=1),
     ]
     card = nbformat.v4.new_code_cell("Markdown(card)")
-    card.outputs = [nbformat.v4.new_output("display_data", data={
-        "text/markdown": "# Model card\n\n![Per-class recall](per_class_recall.png)", "text/plain": "<Markdown>"})]
+    card.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "text/markdown": "# Model card\n\n![Per-class recall](per_class_recall.png)",
+                "text/plain": "<Markdown>",
+            },
+        )
+    ]
     failing = nbformat.v4.new_code_cell("1 / 0")
-    failing.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
-                                              traceback=["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"])]
+    failing.outputs = [
+        nbformat.v4.new_output(
+            "error",
+            ename="ZeroDivisionError",
+            evalue="division by zero",
+            traceback=["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"],
+        )
+    ]
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 9. A demo"), code, failing, card])
 
 

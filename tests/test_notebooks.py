@@ -100,9 +100,12 @@ def test_the_cell_after_the_parameters_resolves_every_one_of_them(source):
     notebook = _read(source)
     cells = notebook.cells
     parameters = _parameters_cell(notebook)
-    following = next(cell for cell in cells[cells.index(parameters) + 1:] if cell.cell_type == "code")
-    call = next(node for node in ast.walk(ast.parse(following.source))
-                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "resolve_params")
+    following = next(cell for cell in cells[cells.index(parameters) + 1 :] if cell.cell_type == "code")
+    call = next(
+        node
+        for node in ast.walk(ast.parse(following.source))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "resolve_params"
+    )
     passed = {keyword.arg: keyword.value.id for keyword in call.keywords}
     declared = set(_declared(parameters)) - {"preset"}
     assert passed == {name: name for name in declared}
@@ -111,8 +114,9 @@ def test_the_cell_after_the_parameters_resolves_every_one_of_them(source):
 
 @by_stem
 def test_golden_was_made_with_the_ci_preset(source):
-    injected = [cell for cell in _read(GOLDENS / source.name).cells
-                if "injected-parameters" in cell.metadata.get("tags", [])]
+    injected = [
+        cell for cell in _read(GOLDENS / source.name).cells if "injected-parameters" in cell.metadata.get("tags", [])
+    ]
     assert len(injected) == 1
     assert _declared_values(injected[0].source) == {"preset": "ci"}
 
@@ -124,8 +128,9 @@ def _declared_values(source: str) -> dict:
 @by_stem
 def test_golden_code_cells_match_the_source_notebook(source):
     golden = _read(GOLDENS / source.name)
-    golden_code = [cell.source for cell in _code_cells(golden)
-                   if "injected-parameters" not in cell.metadata.get("tags", [])]
+    golden_code = [
+        cell.source for cell in _code_cells(golden) if "injected-parameters" not in cell.metadata.get("tags", [])
+    ]
     assert golden_code == [cell.source for cell in _code_cells(_read(source))], (
         f"tests/notebooks/{source.name} is out of date: run `make goldens` and commit the result"
     )
@@ -156,10 +161,23 @@ def nbval_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     (scratch / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
     env = {**os.environ, **_make_goldens_module().kernel_environment(scratch)}
     command = [
-        sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
-        "--nbval-sanitize-with", str(SANITIZE), "--nbval-cell-timeout", "600",
-        "--nbval-kernel-startup-timeout", "120", "-c", str(scratch / "pytest.ini"),
-        "--rootdir", str(scratch), "-q", *sorted(p.name for p in scratch.glob("*.ipynb")),
+        sys.executable,
+        "-m",
+        "pytest",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        str(SANITIZE),
+        "--nbval-cell-timeout",
+        "600",
+        "--nbval-kernel-startup-timeout",
+        "120",
+        "-c",
+        str(scratch / "pytest.ini"),
+        "--rootdir",
+        str(scratch),
+        "-q",
+        *sorted(p.name for p in scratch.glob("*.ipynb")),
     ]
     result = subprocess.run(command, cwd=scratch, env=env, capture_output=True, text=True)
     return result, scratch / "runs" / "ci"
@@ -169,13 +187,16 @@ def _why_numbers_may_differ() -> str:
     """Compare this machine with the one that made the goldens, for a failure message."""
     golden = json.loads((GOLDENS / "environment.json").read_text())
     here = _make_goldens_module().numerics_environment()
-    changed = {key: (golden.get(key), here.get(key)) for key in golden.keys() | here.keys()
-               if golden.get(key) != here.get(key)}
+    changed = {
+        key: (golden.get(key), here.get(key)) for key in golden.keys() | here.keys() if golden.get(key) != here.get(key)
+    }
     if not changed:
         return "This machine matches the one that made the goldens, so the notebooks' output really changed."
-    return (f"The goldens were made elsewhere: (goldens, here) = {changed}. Training prints different numbers "
-            "on another CPU or library version; if only such numbers differ, run `make goldens` here and "
-            "review the diff.")
+    return (
+        f"The goldens were made elsewhere: (goldens, here) = {changed}. Training prints different numbers "
+        "on another CPU or library version; if only such numbers differ, run `make goldens` here and "
+        "review the diff."
+    )
 
 
 def test_goldens_record_the_environment_they_were_made_in():
@@ -187,8 +208,9 @@ def test_goldens_record_the_environment_they_were_made_in():
 @pytest.mark.timeout(900)
 def test_goldens_reexecute_with_the_same_outputs(nbval_run):
     result, _ = nbval_run
-    assert result.returncode == 0, (f"nbval found differences:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}\n"
-                                    f"{_why_numbers_may_differ()}")
+    assert result.returncode == 0, (
+        f"nbval found differences:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}\n{_why_numbers_may_differ()}"
+    )
 
 
 def _matches(fresh, golden) -> bool:

@@ -56,5 +56,7 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_tensorflow_requirement_is_a_cpu_build_on_linux():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    linux = [r for r in project["dependencies"] if "platform_machine == 'x86_64'" in r and "sys_platform == 'linux'" in r]
+    linux = [
+        r for r in project["dependencies"] if "platform_machine == 'x86_64'" in r and "sys_platform == 'linux'" in r
+    ]
     assert len(linux) == 1 and linux[0].startswith("tensorflow-cpu")

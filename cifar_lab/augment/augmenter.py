@@ -22,9 +22,7 @@ if TYPE_CHECKING:
     import keras
 
 
-def build_augmenter(
-    augmentation: str = "recommended", *, seed: int = 0, **params: Any
-) -> keras.Sequential | None:
+def build_augmenter(augmentation: str = "recommended", *, seed: int = 0, **params: Any) -> keras.Sequential | None:
     """Return a Keras layer that augments float32 [0, 1] image batches, or None when nothing is on.
 
     `augmentation` names a preset in `AUGMENTATION_PRESETS`; any knob in
@@ -64,14 +62,11 @@ def build_augmenter(
     # symmetric, so the mirrored distribution is the same.)
     flip_in_crop = bool(knobs["crop_padding"]) and knobs["horizontal_flip"]
     if knobs["crop_padding"]:
-        layers.append(RandomPadCrop(knobs["crop_padding"], horizontal_flip=flip_in_crop,
-                                    seed=next(seeds), **common))
+        layers.append(RandomPadCrop(knobs["crop_padding"], horizontal_flip=flip_in_crop, seed=next(seeds), **common))
     # Rotate, then shift, then zoom: the order ImageDataGenerator composed its transform in.
     affine = {"fill_mode": knobs["fill_mode"], "interpolation": "bilinear", **common}
     if knobs["rotation_range"]:
-        layers.append(
-            keras.layers.RandomRotation(knobs["rotation_range"] / 360.0, seed=next(seeds), **affine)
-        )
+        layers.append(keras.layers.RandomRotation(knobs["rotation_range"] / 360.0, seed=next(seeds), **affine))
     if knobs["width_shift_range"] or knobs["height_shift_range"]:
         layers.append(
             keras.layers.RandomTranslation(

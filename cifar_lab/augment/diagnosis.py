@@ -32,8 +32,14 @@ from cifar_lab.train.pipeline import make_dataset
 
 
 def accuracy_under_augmentation(
-    model: keras.Model, x: np.ndarray, y: np.ndarray, augmentation: str = "original", *,
-    seed: int = 0, batch_size: int = 256, **params: Any,
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    augmentation: str = "original",
+    *,
+    seed: int = 0,
+    batch_size: int = 256,
+    **params: Any,
 ) -> float:
     """Accuracy of `model` on augmented copies of `x`: how far the augmentation moves the images.
 
@@ -71,15 +77,17 @@ class Continuation:
 
     def to_text(self) -> str:
         """Validation accuracy before, after the first continued epoch and at the end; test at the end."""
-        lines = [f"continue the {self.start!r} model with {self.augmentation!r} augmentation for "
-                 f"{self.epochs} epochs",
-                 f"{'optimizer':<12}{'val after 1':>12}{'val at end':>12}{'test at end':>13}",
-                 f"{'(before)':<12}{'':>12}{100 * self.before['val_accuracy']:>11.1f}%"
-                 f"{100 * self.before['test_accuracy']:>12.1f}%"]
+        lines = [
+            f"continue the {self.start!r} model with {self.augmentation!r} augmentation for {self.epochs} epochs",
+            f"{'optimizer':<12}{'val after 1':>12}{'val at end':>12}{'test at end':>13}",
+            f"{'(before)':<12}{'':>12}{100 * self.before['val_accuracy']:>11.1f}%"
+            f"{100 * self.before['test_accuracy']:>12.1f}%",
+        ]
         for name, run in self.runs.items():
             curve = run["history"]["val_accuracy"]
-            lines.append(f"{name:<12}{100 * curve[0]:>11.1f}%{100 * curve[-1]:>11.1f}%"
-                         f"{100 * run['test_accuracy']:>12.1f}%")
+            lines.append(
+                f"{name:<12}{100 * curve[0]:>11.1f}%{100 * curve[-1]:>11.1f}%{100 * run['test_accuracy']:>12.1f}%"
+            )
         return "\n".join(lines)
 
 
@@ -112,8 +120,10 @@ def continue_with_augmentation(
         raise UsageError(f"Unknown variant(s) {unknown}; use 'reset' and/or 'kept'.")
     trained = comparison.run(start).model
     s = comparison.splits
-    before = {"val_accuracy": accuracy_of(trained, s["x_val"], s["y_val"]),
-              "test_accuracy": accuracy_of(trained, s["x_test"], s["y_test"])}
+    before = {
+        "val_accuracy": accuracy_of(trained, s["x_val"], s["y_val"]),
+        "test_accuracy": accuracy_of(trained, s["x_test"], s["y_test"]),
+    }
     runs = {}
     for variant in variants:
         network = build_model(comparison.model, seed=comparison.seed, **comparison.hparams)
@@ -123,11 +133,18 @@ def continue_with_augmentation(
             for target, source in zip(network.optimizer.variables, trained.optimizer.variables, strict=True):
                 target.assign(source)
         augmenter = build_augmenter(augmentation, seed=comparison.seed, **params)
-        result = train_model(network, s["x_fit"], s["y_fit"], validation=(s["x_val"], s["y_val"]),
-                             epochs=epochs, batch_size=comparison.batch_size, seed=comparison.seed + 1,
-                             augment=augmenter, verbose=verbose)
-        runs[variant] = {"history": result.history,
-                         "test_accuracy": accuracy_of(network, s["x_test"], s["y_test"])}
+        result = train_model(
+            network,
+            s["x_fit"],
+            s["y_fit"],
+            validation=(s["x_val"], s["y_val"]),
+            epochs=epochs,
+            batch_size=comparison.batch_size,
+            seed=comparison.seed + 1,
+            augment=augmenter,
+            verbose=verbose,
+        )
+        runs[variant] = {"history": result.history, "test_accuracy": accuracy_of(network, s["x_test"], s["y_test"])}
     return Continuation(start, augmentation, epochs, before, runs)
 
 
@@ -149,8 +166,10 @@ def original_drop_numbers(
     """
     names = [name for name in ("none", "original", "recommended") if name in {r.name for r in comparison.runs}]
     if names[:2] != ["none", "original"]:
-        raise UsageError("comparison needs runs named 'none' and 'original'; run compare_augmentations "
-                         "with augmentations=('none', 'original', 'recommended').")
+        raise UsageError(
+            "comparison needs runs named 'none' and 'original'; run compare_augmentations "
+            "with augmentations=('none', 'original', 'recommended')."
+        )
     plain = comparison.run("none").model
     x_val, y_val = comparison.splits["x_val"], comparison.splits["y_val"]
     numbers = {"val_clean": accuracy_of(plain, x_val, y_val)}
@@ -161,7 +180,8 @@ def original_drop_numbers(
         numbers[f"late_val_gain_{name}"] = run.late_val_gain
         if name != "none":
             numbers[f"val_augmented_{name}"] = accuracy_under_augmentation(
-                plain, x_val, y_val, name, seed=comparison.seed)
+                plain, x_val, y_val, name, seed=comparison.seed
+            )
     if continuation is not None:
         numbers["test_before"] = continuation.before["test_accuracy"]
         for variant, run in continuation.runs.items():

@@ -13,8 +13,9 @@ Example:
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import keras
 import numpy as np
@@ -87,8 +88,9 @@ class AugmentationComparison:
     @property
     def sizes(self) -> dict[str, int]:
         """Number of training, validation and test images."""
-        return {part: len(self.splits[f"y_{key}"]) for part, key in
-                (("train", "fit"), ("val", "val"), ("test", "test"))}
+        return {
+            part: len(self.splits[f"y_{key}"]) for part, key in (("train", "fit"), ("val", "val"), ("test", "test"))
+        }
 
     def run(self, name: str) -> AugmentationRun:
         """The run called `name`; a `UsageError` listing the names otherwise."""
@@ -116,11 +118,15 @@ class AugmentationComparison:
     def to_text(self) -> str:
         """The table as aligned plain text, accuracies in percent."""
         width = max(16, 2 + max(len(run.name) for run in self.runs))
-        header = (f"{'augmentation':<{width}}{'train':>8}{'val':>8}{'test':>8}{'gap':>8}"
-                  f"{'best ep':>9}{'late gain':>11}{'s/epoch':>9}")
-        lines = [f"{self.model} model, {self.epochs} epochs, batch {self.batch_size}, seed {self.seed}; "
-                 f"{self.sizes['train']} train / {self.sizes['val']} val / {self.sizes['test']} test images",
-                 header]
+        header = (
+            f"{'augmentation':<{width}}{'train':>8}{'val':>8}{'test':>8}{'gap':>8}"
+            f"{'best ep':>9}{'late gain':>11}{'s/epoch':>9}"
+        )
+        lines = [
+            f"{self.model} model, {self.epochs} epochs, batch {self.batch_size}, seed {self.seed}; "
+            f"{self.sizes['train']} train / {self.sizes['val']} val / {self.sizes['test']} test images",
+            header,
+        ]
         for row in self.table():
             lines.append(
                 f"{row['augmentation']:<{width}}{100 * row['train_accuracy']:>7.1f}%{100 * row['val_accuracy']:>7.1f}%"
@@ -132,7 +138,7 @@ class AugmentationComparison:
 
 def _arrays(data: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     if isinstance(data, tuple) and len(data) == 4:
-        return tuple(np.asarray(a) for a in data)  # type: ignore[return-value]
+        return tuple(np.asarray(a) for a in data)
     if isinstance(data, str):
         data = load_cifar10(data)
     if isinstance(data, CifarData):
@@ -204,20 +210,30 @@ def compare_augmentations(
         network.set_weights(initial_weights)
         augmenter = build_augmenter(**spec, seed=seed)
         started = time.perf_counter()
-        result = train_model(network, x_fit, y_fit, validation=(x_val, y_val), epochs=epochs,
-                             batch_size=batch_size, seed=seed, augment=augmenter, verbose=verbose)
-        runs.append(AugmentationRun(
-            name=name,
-            params=augmentation_params(**spec),
-            history=result.history,
-            train_accuracy=accuracy_of(network, x_fit, y_fit),
-            val_accuracy=result.history["val_accuracy"][-1],
-            test_accuracy=accuracy_of(network, x_test, y_test),
-            seconds=time.perf_counter() - started,
-            model=network,
-        ))
-    splits = {"x_fit": x_fit, "y_fit": y_fit, "x_val": x_val, "y_val": y_val,
-              "x_test": x_test, "y_test": y_test}
+        result = train_model(
+            network,
+            x_fit,
+            y_fit,
+            validation=(x_val, y_val),
+            epochs=epochs,
+            batch_size=batch_size,
+            seed=seed,
+            augment=augmenter,
+            verbose=verbose,
+        )
+        runs.append(
+            AugmentationRun(
+                name=name,
+                params=augmentation_params(**spec),
+                history=result.history,
+                train_accuracy=accuracy_of(network, x_fit, y_fit),
+                val_accuracy=result.history["val_accuracy"][-1],
+                test_accuracy=accuracy_of(network, x_test, y_test),
+                seconds=time.perf_counter() - started,
+                model=network,
+            )
+        )
+    splits = {"x_fit": x_fit, "y_fit": y_fit, "x_val": x_val, "y_val": y_val, "x_test": x_test, "y_test": y_test}
     return AugmentationComparison(runs, model, epochs, batch_size, seed, hparams, splits)
 
 
@@ -234,8 +250,13 @@ def plot_augmentation_comparison(comparison: AugmentationComparison) -> Figure:
         epochs = np.arange(1, len(run.history["loss"]) + 1)
         for ax, key in ((accuracy_ax, "accuracy"), (loss_ax, "loss")):
             ax.plot(epochs, run.history[f"val_{key}"], color=colour, label=f"{run.name} (validation)")
-            ax.plot(epochs, run.history[key], color=colour, linestyle="--",
-                    label=f"{run.name} (training batches, augmented)")
+            ax.plot(
+                epochs,
+                run.history[key],
+                color=colour,
+                linestyle="--",
+                label=f"{run.name} (training batches, augmented)",
+            )
     accuracy_ax.set(xlabel="epoch", ylabel="accuracy", title="Accuracy")
     loss_ax.set(xlabel="epoch", ylabel="loss", title="Loss")
     accuracy_ax.legend(fontsize=7)

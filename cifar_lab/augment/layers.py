@@ -64,8 +64,12 @@ class RandomPadCrop(keras.layers.Layer):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "padding": self.padding,
-                "horizontal_flip": self.horizontal_flip, "seed": self.seed}
+        return {
+            **super().get_config(),
+            "padding": self.padding,
+            "horizontal_flip": self.horizontal_flip,
+            "seed": self.seed,
+        }
 
 
 @keras.saving.register_keras_serializable(package="cifar_lab")
@@ -101,9 +105,7 @@ class Cutout(keras.layers.Layer):
         top, left = centre_y - self.size // 2, centre_x - self.size // 2
         rows = ops.reshape(ops.arange(height, dtype="int32"), (1, height, 1, 1))
         cols = ops.reshape(ops.arange(width, dtype="int32"), (1, 1, width, 1))
-        inside = (
-            (rows >= top) & (rows < top + self.size) & (cols >= left) & (cols < left + self.size)
-        )
+        inside = (rows >= top) & (rows < top + self.size) & (cols >= left) & (cols < left + self.size)
         return ops.where(inside, ops.cast(self.fill_value, images.dtype), images)
 
     def compute_output_shape(self, input_shape):

@@ -17,19 +17,19 @@ from typing import Any
 
 import numpy as np
 
-from cifar_lab.errors import UsageError, WrongTypeError
+from cifar_lab.errors import UsageError
 
 # Every knob, with the value that switches it off. A preset lists only the knobs it turns on; the
 # knob names of the affine part are ImageDataGenerator's, so the original's call maps one to one.
 AUGMENTATION_DEFAULTS: dict[str, Any] = {
-    "rotation_range": 0.0,       # degrees; each image is rotated by U(-r, r)
-    "width_shift_range": 0.0,    # fraction of the width; shifted by U(-s, s) * width
-    "height_shift_range": 0.0,   # fraction of the height; shifted by U(-s, s) * height
-    "zoom_range": 0.0,           # each axis scaled independently by U(1 - z, 1 + z)
-    "fill_mode": "nearest",      # how rotation/shift/zoom fill pixels from outside the image
-    "horizontal_flip": False,    # mirror left-right with probability 1/2
-    "crop_padding": 0,           # pixels of zero padding before a random crop back to size
-    "cutout_size": 0,            # side of one grey square painted at a random place; 0 = off
+    "rotation_range": 0.0,  # degrees; each image is rotated by U(-r, r)
+    "width_shift_range": 0.0,  # fraction of the width; shifted by U(-s, s) * width
+    "height_shift_range": 0.0,  # fraction of the height; shifted by U(-s, s) * height
+    "zoom_range": 0.0,  # each axis scaled independently by U(1 - z, 1 + z)
+    "fill_mode": "nearest",  # how rotation/shift/zoom fill pixels from outside the image
+    "horizontal_flip": False,  # mirror left-right with probability 1/2
+    "crop_padding": 0,  # pixels of zero padding before a random crop back to size
+    "cutout_size": 0,  # side of one grey square painted at a random place; 0 = off
 }
 
 AUGMENTATION_PRESETS: dict[str, dict[str, Any]] = {
@@ -87,8 +87,7 @@ def augmentation_params(augmentation: str = "recommended", **params: Any) -> dic
     unknown = sorted(set(params) - set(AUGMENTATION_DEFAULTS))
     if unknown:
         raise UsageError(
-            f"Unknown augmentation parameter(s) {unknown}. Valid parameters are "
-            f"{sorted(AUGMENTATION_DEFAULTS)}."
+            f"Unknown augmentation parameter(s) {unknown}. Valid parameters are {sorted(AUGMENTATION_DEFAULTS)}."
         )
     merged = {**AUGMENTATION_DEFAULTS, **AUGMENTATION_PRESETS[augmentation], **params}
     for name, value in merged.items():

@@ -31,7 +31,6 @@ from cifar_lab.check.magics import python_lines, split_lines
 from cifar_lab.check.rules import RULES, analyze
 from cifar_lab.errors import UsageError
 
-
 _SKIPPED_DIRECTORIES = {".ipynb_checkpoints", "__pycache__", "site-packages", "node_modules"}
 
 
@@ -91,8 +90,7 @@ def check_notebook(path: str | Path) -> list[Finding]:
     """
     path = Path(path)
     notebook = _read_notebook(path)
-    cells = [(number, cell.source) for number, cell in enumerate(notebook.cells, start=1)
-             if cell.cell_type == "code"]
+    cells = [(number, cell.source) for number, cell in enumerate(notebook.cells, start=1) if cell.cell_type == "code"]
     return _check_cells(str(path), cells)
 
 
@@ -109,19 +107,29 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in (".ipynb", ".py") and p.is_file()
-                           and not _SKIPPED_DIRECTORIES & set(p.relative_to(path).parts[:-1])
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in (".ipynb", ".py")
+                and p.is_file()
+                and not _SKIPPED_DIRECTORIES & set(p.relative_to(path).parts[:-1])
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             if not found:
-                raise CheckInputError(f"{path} holds no .ipynb notebook or .py file to check. "
-                                      "Pass the notebook itself, or the folder that holds it.")
+                raise CheckInputError(
+                    f"{path} holds no .ipynb notebook or .py file to check. "
+                    "Pass the notebook itself, or the folder that holds it."
+                )
             files.extend(found)
         elif not path.exists():
-            raise CheckInputError(f"{path} does not exist. Check the spelling, or pass the folder "
-                                  "to check every notebook in it.")
+            raise CheckInputError(
+                f"{path} does not exist. Check the spelling, or pass the folder to check every notebook in it."
+            )
         elif path.suffix not in (".ipynb", ".py"):
-            raise CheckInputError(f"{path} is not a notebook (.ipynb) or a Python file (.py), the "
-                                  "only kinds the checker reads. Pass the notebook itself.")
+            raise CheckInputError(
+                f"{path} is not a notebook (.ipynb) or a Python file (.py), the "
+                "only kinds the checker reads. Pass the notebook itself."
+            )
         else:
             files.append(path)
     return list(dict.fromkeys(files))  # a file named twice (or also inside a folder) is checked once
@@ -148,7 +156,7 @@ def format_text(findings: Iterable[Finding]) -> str:
         train.py: 1 finding
           line 1, col 6: K3003 fit_generator / evaluate_generator / predict_generator were removed
             > nb = model.fit_generator(gen)
-            why: fit_generator: Keras 3 models have no *_generator methods (AttributeError): fit, evaluate and predict take generators and tf.data datasets directly.
+            why: fit_generator: Keras 3 models have no *_generator methods (AttributeError): ...
             fix: model.fit(train_dataset, epochs=20, validation_data=val_dataset)
         <BLANKLINE>
         1 finding in 1 file.
@@ -185,10 +193,13 @@ def format_json(findings: Iterable[Finding], checked: Iterable[str | Path] = ())
         >>> json.loads(format_json(findings))["findings"][0]["rule"]
         'K3002'
     """
-    return json.dumps({
-        "checked": [str(p) for p in checked],
-        "findings": [{**asdict(f), "title": f.title} for f in findings],
-    }, indent=2)
+    return json.dumps(
+        {
+            "checked": [str(p) for p in checked],
+            "findings": [{**asdict(f), "title": f.title} for f in findings],
+        },
+        indent=2,
+    )
 
 
 @dataclass(frozen=True)
@@ -210,9 +221,13 @@ class Report:
             f"<tr><td>{html.escape(f.path)}</td><td>{'' if f.cell is None else f.cell}</td>"
             f"<td>{f.line}</td><td><b>{f.rule}</b> {html.escape(f.title)}<br>"
             f"<code>{html.escape(f.code)}</code><br>{html.escape(f.message)}</td>"
-            f"<td><pre>{html.escape(f.fix)}</pre></td></tr>" for f in self.findings)
-        return ("<table><tr><th>file</th><th>cell</th><th>line</th><th>what and why</th>"
-                f"<th>Keras 3 fix</th></tr>{rows}</table>")
+            f"<td><pre>{html.escape(f.fix)}</pre></td></tr>"
+            for f in self.findings
+        )
+        return (
+            "<table><tr><th>file</th><th>cell</th><th>line</th><th>what and why</th>"
+            f"<th>Keras 3 fix</th></tr>{rows}</table>"
+        )
 
 
 def report(*paths: str | Path) -> Report:
@@ -237,12 +252,15 @@ def _read_notebook(path: Path):
             warnings.simplefilter("ignore")  # old notebooks warn about missing cell ids
             notebook = nbformat.read(path, as_version=4)
     except Exception as error:  # nbformat raises many kinds; each means "not a notebook"
-        raise CheckInputError(f"{path} is not a readable Jupyter notebook ({error}). Open and save "
-                              "it again in Jupyter, or pass the .py file instead.") from error
+        raise CheckInputError(
+            f"{path} is not a readable Jupyter notebook ({error}). Open and save "
+            "it again in Jupyter, or pass the .py file instead."
+        ) from error
     language = notebook.metadata.get("kernelspec", {}).get("language", "python")
     if language != "python":
-        raise CheckInputError(f"{path} is a {language} notebook; the checker reads Python code "
-                              "only. Pass a Python notebook.")
+        raise CheckInputError(
+            f"{path} is a {language} notebook; the checker reads Python code only. Pass a Python notebook."
+        )
     return notebook
 
 
@@ -250,8 +268,9 @@ def _check_python_file(path: Path) -> list[Finding]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise CheckInputError(f"{path} cannot be read as UTF-8 text ({error}). Save it as UTF-8 "
-                              "and check it again.") from error
+        raise CheckInputError(
+            f"{path} cannot be read as UTF-8 text ({error}). Save it as UTF-8 and check it again."
+        ) from error
     return check_source(text, str(path))
 
 
@@ -273,8 +292,18 @@ def _check_cells(path: str, cells: list[tuple[int | None, str]]) -> list[Finding
             rule = RULES["K3000"]
             reason = getattr(error, "msg", str(error))
             stop = "" if reason.endswith((".", "?", "!")) else "."
-            findings.append(Finding(path, cell, line, col, rule.id, f"{rule.message} Python says: "
-                                    f"{reason}{stop}", rule.fix, original[line - 1].strip()))
+            findings.append(
+                Finding(
+                    path,
+                    cell,
+                    line,
+                    col,
+                    rule.id,
+                    f"{rule.message} Python says: {reason}{stop}",
+                    rule.fix,
+                    original[line - 1].strip(),
+                )
+            )
             continue
         ast.increment_lineno(tree, offset)
         body.extend(tree.body)

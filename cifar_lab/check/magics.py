@@ -59,7 +59,7 @@ def python_lines(source: str) -> tuple[list[str], dict[int, int]]:
             continued = stripped.endswith("\\")
         elif _is_ipython_line(stripped) and _starts_statement(result):
             magic = _PYTHON_ARGUMENT_MAGIC.match(stripped)
-            code = stripped[magic.end():] if magic else ""
+            code = stripped[magic.end() :] if magic else ""
             if code and _parses(code):
                 result.append(indent + code)
                 shifts[number] = magic.end()
@@ -90,8 +90,9 @@ def split_lines(source: str) -> list[str]:
 
 
 def _is_ipython_line(stripped: str) -> bool:
-    return (stripped.startswith(("%", "!")) or bool(_HELP_LINE.match(stripped))
-            or bool(_MAGIC_ASSIGNMENT.match(stripped)))
+    return (
+        stripped.startswith(("%", "!")) or bool(_HELP_LINE.match(stripped)) or bool(_MAGIC_ASSIGNMENT.match(stripped))
+    )
 
 
 def _starts_statement(previous: list[str]) -> bool:

@@ -21,7 +21,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         description="Find Keras 2 patterns (removed APIs, silent behaviour changes, disabled TLS "
         "checks, test-set validation) in notebooks and .py files. Exits 1 when anything is found.",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="notebooks, .py files or folders (searched recursively)")
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="notebooks, .py files or folders (searched recursively)"
+    )
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="text for people (default), json for graders and CI"
     )

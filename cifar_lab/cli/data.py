@@ -15,7 +15,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser = subparsers.add_parser("data", help="load CIFAR-10 (or synthetic data) and print a summary")
     parser.add_argument("--data", default="auto", help="auto | cifar10 | synthetic | PATH (default: auto)")
     parser.add_argument(
-        "--data-home", dest="data_home", default=None, help="download cache (default: $CIFAR_LAB_HOME or ~/.cache/cifar-lab)"
+        "--data-home",
+        dest="data_home",
+        default=None,
+        help="download cache (default: $CIFAR_LAB_HOME or ~/.cache/cifar-lab)",
     )
     return parser
 

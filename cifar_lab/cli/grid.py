@@ -22,7 +22,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument("sweep", help="the sweep file (YAML)")
     parser.add_argument(
-        "--jobs", type=int, default=1, help="combinations run at once in local processes (default 1; not with --scheduler)"
+        "--jobs",
+        type=int,
+        default=1,
+        help="combinations run at once in local processes (default 1; not with --scheduler)",
     )
     parser.add_argument(
         "--scheduler",

@@ -152,8 +152,7 @@ def _refuse_unsafe_member(path: Path, member: tarfile.TarInfo) -> None:
     else:
         return
     raise CifarFormatError(
-        f"Refusing {path}: its member {member.name!r} {problem}, which the official CIFAR-10 archive never "
-        f"has. {_FIX}"
+        f"Refusing {path}: its member {member.name!r} {problem}, which the official CIFAR-10 archive never has. {_FIX}"
     )
 
 
@@ -291,6 +290,6 @@ def _bytes_needed(entry: _Entry) -> int | None:
         recorder = ShortReadRecorder(file)
         try:
             load_batch_pickle(recorder, name=entry.where)
-        except Exception:  # noqa: BLE001 - the original error is re-raised by the caller
+        except Exception:
             pass
     return recorder.short_read_end

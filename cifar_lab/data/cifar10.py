@@ -68,7 +68,9 @@ def check_data(data: str | os.PathLike[str]) -> str:
     """
     text = os.fspath(data) if isinstance(data, os.PathLike) else data
     if not isinstance(text, str) or not text:
-        raise UsageError(f"data must be a name or a path, got {data!r}. Use one of {', '.join(DATA_SOURCES)} or a path.")
+        raise UsageError(
+            f"data must be a name or a path, got {data!r}. Use one of {', '.join(DATA_SOURCES)} or a path."
+        )
     path = Path(text).expanduser()
     if text in DATA_SOURCES or path.exists():
         return text

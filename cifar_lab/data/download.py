@@ -44,6 +44,7 @@ class RemoteFile:
     sha256: str
     size: int | None = None
 
+
 _CHUNK = 1 << 20
 
 
@@ -81,9 +82,7 @@ def download(
         PosixPath('/tmp/cifar-home/cifar-10-python.tar.gz')
     """
     if not remote.url.startswith("https://"):
-        raise UsageError(
-            f"Refusing to download {remote.url}: only https:// URLs are verified. Use the https address."
-        )
+        raise UsageError(f"Refusing to download {remote.url}: only https:// URLs are verified. Use the https address.")
     directory = Path(directory).expanduser()
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / remote.name

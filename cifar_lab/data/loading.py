@@ -78,10 +78,7 @@ class CifarData:
     def __repr__(self) -> str:
         kind = "SYNTHETIC, not CIFAR-10" if self.synthetic else "CIFAR-10"
         note = ", with a WARNING (see .warning)" if self.warning else ""
-        return (
-            f"CifarData({kind}: train {self.x_train.shape}, test {self.x_test.shape}, "
-            f"source={self.source!r}{note})"
-        )
+        return f"CifarData({kind}: train {self.x_train.shape}, test {self.x_test.shape}, source={self.source!r}{note})"
 
     def summary(self) -> str:
         """A few lines for logs and reports: kind, source, warning, shapes and class counts.
@@ -185,9 +182,14 @@ def load_cifar10(
         path = Path(check_data(data)).expanduser()
     arrays = read_cifar_files(path)
     return CifarData(
-        arrays.x_train, arrays.y_train, arrays.x_test, arrays.y_test,
-        arrays.class_names or CLASS_NAMES, str(path), synthetic=False,
-    )  # fmt: skip
+        arrays.x_train,
+        arrays.y_train,
+        arrays.x_test,
+        arrays.y_test,
+        arrays.class_names or CLASS_NAMES,
+        str(path),
+        synthetic=False,
+    )
 
 
 def _fallback(error: Exception) -> CifarData:
@@ -197,5 +199,3 @@ def _fallback(error: Exception) -> CifarData:
     )
     warnings.warn(message, SyntheticFallbackWarning, stacklevel=3)
     return dataclasses.replace(make_synthetic(), warning=message)
-
-

@@ -17,6 +17,7 @@ import math
 import warnings
 
 import numpy as np
+
 from cifar_lab.errors import UsageError
 
 

@@ -18,13 +18,19 @@ from __future__ import annotations
 import numpy as np
 
 SHAPE_NAMES = (
-    "disk", "square", "triangle", "horizontal stripes", "vertical stripes",
-    "ring", "cross", "diagonal stripes", "checkerboard", "diamond",
-)  # fmt: skip
-# Five clearly different foreground colours (RGB); class c uses _PALETTE[c % 5].
-_PALETTE = np.array(
-    [[220, 40, 40], [40, 180, 60], [50, 80, 220], [230, 200, 40], [200, 60, 200]], dtype=np.float32
+    "disk",
+    "square",
+    "triangle",
+    "horizontal stripes",
+    "vertical stripes",
+    "ring",
+    "cross",
+    "diagonal stripes",
+    "checkerboard",
+    "diamond",
 )
+# Five clearly different foreground colours (RGB); class c uses _PALETTE[c % 5].
+_PALETTE = np.array([[220, 40, 40], [40, 180, 60], [50, 80, 220], [230, 200, 40], [200, 60, 200]], dtype=np.float32)
 _COLOUR_JITTER = 30.0  # +- per channel, so colours vary within a class
 _NOISE_AMPLITUDE = 20.0  # per-pixel uniform noise of +- this, in 0..255 units
 _STRIPE = 3.0  # stripe and checker period (pixels) per half cycle

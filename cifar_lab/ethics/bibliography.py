@@ -16,40 +16,40 @@ from __future__ import annotations
 
 BIBLIOGRAPHY: dict[str, str] = {
     "Birhane2021": "Birhane, A., & Prabhu, V. U. (2021). Large image datasets: A pyrrhic win for computer vision? "
-                   "In *Proceedings of the IEEE/CVF Winter Conference on Applications of Computer Vision (WACV)*, "
-                   "pp. 1537-1547.",
+    "In *Proceedings of the IEEE/CVF Winter Conference on Applications of Computer Vision (WACV)*, "
+    "pp. 1537-1547.",
     "Buolamwini2018": "Buolamwini, J., & Gebru, T. (2018). Gender Shades: Intersectional accuracy disparities in "
-                      "commercial gender classification. In *Proceedings of the 1st Conference on Fairness, "
-                      "Accountability and Transparency*, PMLR 81, pp. 77-91.",
+    "commercial gender classification. In *Proceedings of the 1st Conference on Fairness, "
+    "Accountability and Transparency*, PMLR 81, pp. 77-91.",
     "Carlini2019": "Carlini, N., Liu, C., Erlingsson, U., Kos, J., & Song, D. (2019). The Secret Sharer: Evaluating "
-                   "and testing unintended memorization in neural networks. In *28th USENIX Security Symposium*, "
-                   "pp. 267-284.",
+    "and testing unintended memorization in neural networks. In *28th USENIX Security Symposium*, "
+    "pp. 267-284.",
     "Carlini2022": "Carlini, N., Chien, S., Nasr, M., Song, S., Terzis, A., & Tramer, F. (2022). Membership "
-                   "inference attacks from first principles. In *2022 IEEE Symposium on Security and Privacy (SP)*, "
-                   "pp. 1897-1914. doi:10.1109/SP46214.2022.9833649",
+    "inference attacks from first principles. In *2022 IEEE Symposium on Security and Privacy (SP)*, "
+    "pp. 1897-1914. doi:10.1109/SP46214.2022.9833649",
     "Hardt2016": "Hardt, M., Price, E., & Srebro, N. (2016). Equality of opportunity in supervised learning. In "
-                 "*Advances in Neural Information Processing Systems 29 (NeurIPS 2016)*.",
+    "*Advances in Neural Information Processing Systems 29 (NeurIPS 2016)*.",
     "Hill2020": "Hill, K. (2020, January 18). The secretive company that might end privacy as we know it. "
-                "*The New York Times*.",
+    "*The New York Times*.",
     "Krizhevsky2009": "Krizhevsky, A. (2009). *Learning multiple layers of features from tiny images*. Technical "
-                      "report, University of Toronto.",
+    "report, University of Toronto.",
     "Mitchell2019": "Mitchell, M., Wu, S., Zaldivar, A., Barnes, P., Vasserman, L., Hutchinson, B., Spitzer, E., "
-                    "Raji, I. D., & Gebru, T. (2019). Model cards for model reporting. In *Proceedings of the "
-                    "Conference on Fairness, Accountability, and Transparency (FAT\\* '19)*, pp. 220-229. "
-                    "doi:10.1145/3287560.3287596",
+    "Raji, I. D., & Gebru, T. (2019). Model cards for model reporting. In *Proceedings of the "
+    "Conference on Fairness, Accountability, and Transparency (FAT\\* '19)*, pp. 220-229. "
+    "doi:10.1145/3287560.3287596",
     "Newcombe1998": "Newcombe, R. G. (1998). Interval estimation for the difference between independent "
-                    "proportions: comparison of eleven methods. *Statistics in Medicine*, 17(8), 873-890.",
+    "proportions: comparison of eleven methods. *Statistics in Medicine*, 17(8), 873-890.",
     "Shokri2017": "Shokri, R., Stronati, M., Song, C., & Shmatikov, V. (2017). Membership inference attacks "
-                  "against machine learning models. In *2017 IEEE Symposium on Security and Privacy (SP)*, "
-                  "pp. 3-18. doi:10.1109/SP.2017.41",
+    "against machine learning models. In *2017 IEEE Symposium on Security and Privacy (SP)*, "
+    "pp. 3-18. doi:10.1109/SP.2017.41",
     "Torralba2008": "Torralba, A., Fergus, R., & Freeman, W. T. (2008). 80 million tiny images: A large data set for "
-                    "nonparametric object and scene recognition. *IEEE Transactions on Pattern Analysis and "
-                    "Machine Intelligence*, 30(11), 1958-1970. doi:10.1109/TPAMI.2008.128",
+    "nonparametric object and scene recognition. *IEEE Transactions on Pattern Analysis and "
+    "Machine Intelligence*, 30(11), 1958-1970. doi:10.1109/TPAMI.2008.128",
     "Wilson1927": "Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference. "
-                  "*Journal of the American Statistical Association*, 22(158), 209-212.",
+    "*Journal of the American Statistical Association*, 22(158), 209-212.",
     "Wilson2019": "Wilson, B., Hoffman, J., & Morgenstern, J. (2019). Predictive inequity in object detection. "
-                  "arXiv:1902.11097.",
+    "arXiv:1902.11097.",
     "Yeom2018": "Yeom, S., Giacomelli, I., Fredrikson, M., & Jha, S. (2018). Privacy risk in machine learning: "
-                "Analyzing the connection to overfitting. In *2018 IEEE 31st Computer Security Foundations "
-                "Symposium (CSF)*, pp. 268-282.",
+    "Analyzing the connection to overfitting. In *2018 IEEE 31st Computer Security Foundations "
+    "Symposium (CSF)*, pp. 268-282.",
 }

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cifar_lab.ethics.privacy import PROBABILITY_FLOOR, roc_auc
 from cifar_lab.errors import UsageError
+from cifar_lab.ethics.privacy import PROBABILITY_FLOOR, roc_auc
 
 CANARY_KINDS = ("label", "noise")
 
@@ -113,7 +113,9 @@ def make_canaries(
     return Canaries(images, labels.astype(np.int64), included, source.astype(np.int64), kind, seed)
 
 
-def training_set(x_train: np.ndarray, y_train: np.ndarray, canaries: Canaries) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def training_set(
+    x_train: np.ndarray, y_train: np.ndarray, canaries: Canaries
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The training set to fit on: `x_train` minus the canaries' source images, plus the IN canaries.
 
     Returns `(x_fit, y_fit, member_indices)`: the rows are shuffled (seeded by the canaries' seed)
@@ -158,7 +160,8 @@ def canary_losses(proba: np.ndarray, canaries: Canaries) -> np.ndarray:
     """Cross-entropy of each canary under its canary label, from the model's probabilities on them.
 
     Example:
-        >>> c = Canaries(np.zeros((1, 2, 2, 3), np.uint8), np.array([1]), np.array([True]), np.empty(0, np.int64), "noise", 0)
+        >>> no_images = np.empty(0, np.int64)
+        >>> c = Canaries(np.zeros((1, 2, 2, 3), np.uint8), np.array([1]), np.array([True]), no_images, "noise", 0)
         >>> canary_losses(np.array([[0.5, 0.5]]), c).round(3).tolist()
         [0.693]
     """
@@ -195,7 +198,9 @@ def canary_report(proba: np.ndarray, canaries: Canaries) -> dict:
     losses = canary_losses(proba, canaries)
     in_losses, out_losses = losses[canaries.included], losses[~canaries.included]
     exposure_in = exposure(in_losses, out_losses)
-    exposure_out = np.array([exposure(out_losses[i : i + 1], np.delete(out_losses, i))[0] for i in range(out_losses.size)])
+    exposure_out = np.array(
+        [exposure(out_losses[i : i + 1], np.delete(out_losses, i))[0] for i in range(out_losses.size)]
+    )
     predicted = np.asarray(proba).argmax(axis=1) == canaries.labels
     return {
         "kind": canaries.kind,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +88,17 @@ def _attack_rows(groups: dict[str, dict], attack: str) -> list[list[Any]]:
     rows = []
     for group, attacks in groups.items():
         m = attacks[attack]
-        rows.append([group, m["auc"], m["advantage"], m["tpr_at_0.01_fpr"], m["tpr_at_0.001_fpr"], m["n_members"], m["n_nonmembers"]])
+        rows.append(
+            [
+                group,
+                m["auc"],
+                m["advantage"],
+                m["tpr_at_0.01_fpr"],
+                m["tpr_at_0.001_fpr"],
+                m["n_members"],
+                m["n_nonmembers"],
+            ]
+        )
     return rows
 
 
@@ -105,9 +114,21 @@ def _membership_section(mia: dict) -> list[str]:
         f"is {format_number(mia['train_accuracy'])} on these members and {format_number(mia['heldout_accuracy'])} "
         "on the non-members; the gap is what the attacks feed on [Shokri2017; Yeom2018].",
         "",
-        _table(["attack"] + ATTACK_HEADER[1:], [
-            [attack, m["auc"], m["advantage"], m["tpr_at_0.01_fpr"], m["tpr_at_0.001_fpr"], m["n_members"], m["n_nonmembers"]]
-            for attack, m in mia["overall"].items()]),
+        _table(
+            ["attack"] + ATTACK_HEADER[1:],
+            [
+                [
+                    attack,
+                    m["auc"],
+                    m["advantage"],
+                    m["tpr_at_0.01_fpr"],
+                    m["tpr_at_0.001_fpr"],
+                    m["n_members"],
+                    m["n_nonmembers"],
+                ]
+                for attack, m in mia["overall"].items()
+            ],
+        ),
         "",
         "By correctness (members and non-members the model classifies correctly, or not):",
         "",
@@ -122,34 +143,46 @@ def _membership_section(mia: dict) -> list[str]:
 
 def _canary_section(canaries: dict | None) -> list[str]:
     if canaries is None:
-        return ["### Memorization canaries", "", "Not run: the model was trained without canaries "
-                "(see `cifar_lab.ethics.canaries.make_canaries`).", ""]
+        return [
+            "### Memorization canaries",
+            "",
+            "Not run: the model was trained without canaries (see `cifar_lab.ethics.canaries.make_canaries`).",
+            "",
+        ]
     c = canaries
     return [
         "### Memorization canaries",
         "",
         f"{format_number(c['n_in'] + c['n_out'])} canaries ({c['kind']} canaries: "
         + ("training images given a random wrong label" if c["kind"] == "label" else "noise images with random labels")
-        + f"), each trained on with probability 1/2: {format_number(c['n_in'])} IN, {format_number(c['n_out'])} OUT [Carlini2019].",
+        + f"), each trained on with probability 1/2: {format_number(c['n_in'])} IN, "
+        f"{format_number(c['n_out'])} OUT [Carlini2019].",
         "",
-        _table(["measure", "value"], [
-            ["mean exposure of IN canaries (bits)", c["mean_exposure_in"]],
-            ["median exposure of IN canaries (bits)", c["median_exposure_in"]],
-            ["highest exposure of an IN canary (bits)", c["highest_exposure_in"]],
-            ["largest possible exposure, log2(OUT + 1) (bits)", c["max_exposure"]],
-            ["mean exposure of OUT canaries (bits; about 1.44 without memorisation)", c["mean_exposure_out"]],
-            ["IN-vs-OUT AUC (lower loss on the canary label = IN)", c["auc"]],
-            ["share of IN canaries predicted as their canary label", c["predicted_as_canary_label_in"]],
-            ["share of OUT canaries predicted as their canary label", c["predicted_as_canary_label_out"]],
-        ]),
+        _table(
+            ["measure", "value"],
+            [
+                ["mean exposure of IN canaries (bits)", c["mean_exposure_in"]],
+                ["median exposure of IN canaries (bits)", c["median_exposure_in"]],
+                ["highest exposure of an IN canary (bits)", c["highest_exposure_in"]],
+                ["largest possible exposure, log2(OUT + 1) (bits)", c["max_exposure"]],
+                ["mean exposure of OUT canaries (bits; about 1.44 without memorisation)", c["mean_exposure_out"]],
+                ["IN-vs-OUT AUC (lower loss on the canary label = IN)", c["auc"]],
+                ["share of IN canaries predicted as their canary label", c["predicted_as_canary_label_in"]],
+                ["share of OUT canaries predicted as their canary label", c["predicted_as_canary_label_out"]],
+            ],
+        ),
         "",
     ]
 
 
 def _sampling_bias_section(bias: dict | None) -> list[str]:
     if bias is None:
-        return ["### Sampling-bias experiment", "", "Not run (it trains three more models; see "
-                "`cifar_lab.ethics.sampling_bias.sampling_bias_experiment`).", ""]
+        return [
+            "### Sampling-bias experiment",
+            "",
+            "Not run (it trains three more models; see `cifar_lab.ethics.sampling_bias.sampling_bias_experiment`).",
+            "",
+        ]
     b = bias
     return [
         "### Sampling-bias experiment",
@@ -160,21 +193,28 @@ def _sampling_bias_section(bias: dict | None) -> list[str]:
         f"{format_number(b['n_cut_class_kept'])} of {format_number(b['n_cut_class_images'])} images; "
         f"mitigation: {b['mitigation']}.",
         "",
-        _table(["run", "overall accuracy", f"{b['cut_class']} recall", f"{b['cut_class']} precision"],
-               [[run, r["accuracy"], r["recall"], r["precision"]] for run, r in b["runs"].items()]),
+        _table(
+            ["run", "overall accuracy", f"{b['cut_class']} recall", f"{b['cut_class']} precision"],
+            [[run, r["accuracy"], r["recall"], r["precision"]] for run, r in b["runs"].items()],
+        ),
         "",
-        _table(["change from baseline", "value"], [
-            [f"{b['cut_class']} recall, cut", b["recall_change"]],
-            [f"{b['cut_class']} precision, cut", b["precision_change"]],
-            ["overall accuracy, cut", b["accuracy_change"]],
-            [f"{b['cut_class']} recall, mitigated", b["mitigated_recall_change"]],
-            ["overall accuracy, mitigated", b["mitigated_accuracy_change"]],
-        ]),
+        _table(
+            ["change from baseline", "value"],
+            [
+                [f"{b['cut_class']} recall, cut", b["recall_change"]],
+                [f"{b['cut_class']} precision, cut", b["precision_change"]],
+                ["overall accuracy, cut", b["accuracy_change"]],
+                [f"{b['cut_class']} recall, mitigated", b["mitigated_recall_change"]],
+                ["overall accuracy, mitigated", b["mitigated_accuracy_change"]],
+            ],
+        ),
         "",
         "Classes that absorb its test images after the cut:",
         "",
-        _table(["class", "baseline", "cut", "increase"],
-               [[a["class"], a["baseline"], a["cut"], a["increase"]] for a in b["absorbed_by"]]),
+        _table(
+            ["class", "baseline", "cut", "increase"],
+            [[a["class"], a["baseline"], a["cut"], a["increase"]] for a in b["absorbed_by"]],
+        ),
         "",
         b["statement"],
         "",
@@ -187,7 +227,12 @@ def render_markdown(card: dict) -> str:
     Example:
         >>> text = render_markdown(card)  # doctest: +SKIP
     """
-    data, details, disparity, analogue = card["data"], card["model_details"], card["per_class"], card["brightness_analogue"]
+    data, details, disparity, analogue = (
+        card["data"],
+        card["model_details"],
+        card["per_class"],
+        card["brightness_analogue"],
+    )
     mia = card["membership_inference"]
     lines: list[str] = [f"# Model card: {details['name']}", ""]
     if data["synthetic"]:
@@ -200,11 +245,14 @@ def render_markdown(card: dict) -> str:
         "",
         "## Model details",
         "",
-        _table(["field", "value"], [
-            ["name", details["name"]],
-            ["trainable and non-trainable parameters", details["n_parameters"]],
-            ["framework", details["framework"]],
-        ]),
+        _table(
+            ["field", "value"],
+            [
+                ["name", details["name"]],
+                ["trainable and non-trainable parameters", details["n_parameters"]],
+                ["framework", details["framework"]],
+            ],
+        ),
         "",
         "Parameters of the run (training parameters as passed by the caller, then the report's own):",
         "",
@@ -232,7 +280,7 @@ def render_markdown(card: dict) -> str:
         "- 95% intervals: Wilson score interval for a recall or an accuracy [Wilson1927]; Newcombe's hybrid score "
         "interval for a difference of two of them [Newcombe1998]. A gap whose interval includes 0 is within noise.",
         "- equalized-odds difference = max over classes c and over rate in {TPR, FPR} of (largest - smallest rate "
-        "across brightness groups), for the decision \"is it c?\" [Hardt2016]; its noise level is the 95th "
+        'across brightness groups), for the decision "is it c?" [Hardt2016]; its noise level is the 95th '
         "percentile of the same figure with the groups shuffled at random (a permutation test).",
         "- attack AUC = P(score of a random member > score of a random non-member), ties counting 1/2 (from ranks); "
         "advantage = max over thresholds of |TPR - FPR| [Yeom2018]; TPR at 1% and 0.1% FPR [Carlini2022]. "
@@ -243,7 +291,8 @@ def render_markdown(card: dict) -> str:
         "## Evaluation data",
         "",
         f"{format_number(data['n_test'])} test images from `{data['source']}`; the classes are "
-        + ", ".join(data["class_names"]) + ".",
+        + ", ".join(data["class_names"])
+        + ".",
         "",
         "## Training data",
         "",
@@ -259,32 +308,62 @@ def render_markdown(card: dict) -> str:
         "",
         f"Overall test accuracy {format_number(disparity['accuracy'])}. Worst class: **{disparity['worst_class']}**; "
         f"best: {disparity['best_class']}; recall gap {format_number(disparity['recall_gap'])} "
-        f"(95% interval {format_number(disparity['recall_gap_low'])} to {format_number(disparity['recall_gap_high'])}); "
+        f"(95% interval {format_number(disparity['recall_gap_low'])} to "
+        f"{format_number(disparity['recall_gap_high'])}); "
         f"worst/best ratio {format_number(disparity['recall_ratio'])}.",
         "",
         disparity["statement"],
         "",
         "Classes whose whole recall interval lies below the overall accuracy: "
-        + (", ".join(disparity["classes_below_accuracy"]) or "none") + ".",
+        + (", ".join(disparity["classes_below_accuracy"]) or "none")
+        + ".",
         "",
-        _table(["class", "recall", "95% low", "95% high", "precision", "F1", "FPR", "FNR", "support"],
-               [[name, r["recall"], r["recall_low"], r["recall_high"], r["precision"], r["f1"], r["fpr"], r["fnr"],
-                 r["support"]] for name, r in disparity["per_class"].items()]),
+        _table(
+            ["class", "recall", "95% low", "95% high", "precision", "F1", "FPR", "FNR", "support"],
+            [
+                [
+                    name,
+                    r["recall"],
+                    r["recall_low"],
+                    r["recall_high"],
+                    r["precision"],
+                    r["f1"],
+                    r["fpr"],
+                    r["fnr"],
+                    r["support"],
+                ]
+                for name, r in disparity["per_class"].items()
+            ],
+        ),
         "",
         f"![Per-class recall]({card['figures']['per_class_recall']})",
         "",
         "Most frequent confusions:",
         "",
-        _table(["true", "predicted as", "images", "share of the true class"],
-               [[c["true"], c["predicted"], c["count"], c["share_of_true"]] for c in disparity["top_confusions"]]),
+        _table(
+            ["true", "predicted as", "images", "share of the true class"],
+            [[c["true"], c["predicted"], c["count"], c["share_of_true"]] for c in disparity["top_confusions"]],
+        ),
         "",
         "### Brightness groups (an analogue)",
         "",
         analogue["statement"],
         "",
-        _table(["group", "accuracy", "95% low", "95% high", "images", "mean brightness from", "to"],
-               [[name, g["accuracy"], g["accuracy_low"], g["accuracy_high"], g["n"], g["brightness_min"],
-                 g["brightness_max"]] for name, g in analogue["groups"].items()]),
+        _table(
+            ["group", "accuracy", "95% low", "95% high", "images", "mean brightness from", "to"],
+            [
+                [
+                    name,
+                    g["accuracy"],
+                    g["accuracy_low"],
+                    g["accuracy_high"],
+                    g["n"],
+                    g["brightness_min"],
+                    g["brightness_max"],
+                ]
+                for name, g in analogue["groups"].items()
+            ],
+        ),
         "",
         f"Accuracy gap between the {analogue['best_group']} and {analogue['worst_group']} thirds: "
         f"{format_number(analogue['accuracy_gap'])} (95% interval {format_number(analogue['accuracy_gap_low'])} to "

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cifar_lab.evaluate.metrics import confusion_matrix, per_class_metrics
 from cifar_lab.errors import UsageError
+from cifar_lab.evaluate.metrics import confusion_matrix, per_class_metrics
 
 # Two-sided 95 %: the standard normal quantile at 0.975.
 Z_95 = 1.959963984540054
@@ -43,7 +43,9 @@ ANALOGUE_STATEMENT = (
 )
 
 
-def wilson_interval(successes: np.ndarray | int, n: np.ndarray | int, *, z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
+def wilson_interval(
+    successes: np.ndarray | int, n: np.ndarray | int, *, z: float = Z_95
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a proportion `successes / n` (95 % by default), elementwise.
 
     Where `n` is 0 nothing is known and the interval is the whole [0, 1].
@@ -109,12 +111,14 @@ def top_confusions(matrix: np.ndarray, class_names: tuple[str, ...], k: int = 5)
         if off_diagonal[true, predicted] <= 0:
             break
         row_total = matrix[true].sum()
-        confusions.append({
-            "true": class_names[true],
-            "predicted": class_names[predicted],
-            "count": int(matrix[true, predicted]),
-            "share_of_true": float(matrix[true, predicted] / row_total),
-        })
+        confusions.append(
+            {
+                "true": class_names[true],
+                "predicted": class_names[predicted],
+                "count": int(matrix[true, predicted]),
+                "share_of_true": float(matrix[true, predicted] / row_total),
+            }
+        )
     return confusions
 
 
@@ -233,14 +237,25 @@ def equalized_odds_difference(y_true: np.ndarray, y_pred: np.ndarray, groups: np
     best = {"value": 0.0, "class": 0, "rate": "tpr"}
     for c in range(num_classes):
         for rate, condition in (("tpr", y_true == c), ("fpr", y_true != c)):
-            rates = [np.mean(y_pred[(groups == g) & condition] == c) for g in np.unique(groups) if np.any((groups == g) & condition)]
+            rates = [
+                np.mean(y_pred[(groups == g) & condition] == c)
+                for g in np.unique(groups)
+                if np.any((groups == g) & condition)
+            ]
             if len(rates) >= 2 and max(rates) - min(rates) > best["value"]:
                 best = {"value": float(max(rates) - min(rates)), "class": c, "rate": rate}
     return best
 
 
-def brightness_analogue(x_uint8: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray, class_names: tuple[str, ...],
-                        *, n_permutations: int = 200, seed: int = 0) -> dict:
+def brightness_analogue(
+    x_uint8: np.ndarray,
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    class_names: tuple[str, ...],
+    *,
+    n_permutations: int = 200,
+    seed: int = 0,
+) -> dict:
     """Accuracy (with Wilson intervals) per brightness third and the equalized-odds difference.
 
     Returns `groups` (name -> accuracy, accuracy_low, accuracy_high, n, mean_brightness range),
@@ -284,8 +299,10 @@ def brightness_analogue(x_uint8: np.ndarray, y_true: np.ndarray, y_pred: np.ndar
     gap_low, gap_high = difference_interval(int(hits[best]), int(sizes[best]), int(hits[worst]), int(sizes[worst]))
     eod = equalized_odds_difference(y_true, y_pred, groups, len(class_names))
     rng = np.random.default_rng(seed)
-    shuffled = [equalized_odds_difference(y_true, y_pred, rng.permutation(groups), len(class_names))["value"]
-                for _ in range(n_permutations)]
+    shuffled = [
+        equalized_odds_difference(y_true, y_pred, rng.permutation(groups), len(class_names))["value"]
+        for _ in range(n_permutations)
+    ]
     noise_95 = float(np.percentile(shuffled, 95))
     return {
         "groups": per_group,

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from cifar_lab.ethics.privacy import LOW_FPRS, roc_curve
 from cifar_lab.figures import new_figure
 
+
 def plot_per_class_recall(disparity: dict) -> Figure:
     """Bars of each class's recall with its 95 % Wilson interval, and the overall accuracy as a line.
 

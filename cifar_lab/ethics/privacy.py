@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+
 from cifar_lab.errors import UsageError
 
 # The model's probabilities are clipped here before taking logs: a float32 softmax can return exactly
@@ -216,7 +217,9 @@ ATTACKS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 }
 
 
-def balanced_indices(n_members: int, n_nonmembers: int, *, max_per_side: int | None = None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def balanced_indices(
+    n_members: int, n_nonmembers: int, *, max_per_side: int | None = None, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Equal-sized random subsets of member and non-member positions (the smaller side sets the size).
 
     Balancing keeps "members" from winning by sheer number: an AUC of 0.5 then means guessing.

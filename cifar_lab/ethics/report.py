@@ -33,13 +33,13 @@ from typing import Any
 import numpy as np
 
 from cifar_lab import __version__
-from cifar_lab.ethics.canaries import Canaries, canary_report
-from cifar_lab.ethics.plots import plot_attack_roc, plot_exposure_histogram, plot_per_class_recall
-from cifar_lab.evaluate.predict import predict_proba
-from cifar_lab.ethics.fairness import brightness_analogue, per_class_disparity
-from cifar_lab.ethics.card import rounded, write_card
-from cifar_lab.ethics.privacy import balanced_indices, membership_inference
 from cifar_lab.errors import UsageError, WrongTypeError
+from cifar_lab.ethics.canaries import Canaries, canary_report
+from cifar_lab.ethics.card import rounded, write_card
+from cifar_lab.ethics.fairness import brightness_analogue, per_class_disparity
+from cifar_lab.ethics.plots import plot_attack_roc, plot_exposure_histogram, plot_per_class_recall
+from cifar_lab.ethics.privacy import balanced_indices, membership_inference
+from cifar_lab.evaluate.predict import predict_proba
 
 FIGURES = {
     "per_class_recall": "per_class_recall.png",
@@ -50,11 +50,15 @@ FIGURES = {
 
 def _check_inputs(model: Any, data: Any, member_indices: np.ndarray) -> None:
     if not callable(getattr(model, "predict", None)):
-        raise WrongTypeError(f"model must be a trained Keras model (with .predict); got {type(model).__name__}. "
-                        "Pass the model you trained, e.g. from cifar_lab.models.build_model + train_model.")
+        raise WrongTypeError(
+            f"model must be a trained Keras model (with .predict); got {type(model).__name__}. "
+            "Pass the model you trained, e.g. from cifar_lab.models.build_model + train_model."
+        )
     for name in ("x_train", "y_train", "x_test", "y_test", "class_names", "source", "synthetic"):
         if not hasattr(data, name):
-            raise WrongTypeError(f"data has no attribute {name!r}. Pass the CifarData from cifar_lab.data.load_cifar10.")
+            raise WrongTypeError(
+                f"data has no attribute {name!r}. Pass the CifarData from cifar_lab.data.load_cifar10."
+            )
     if member_indices.size == 0 or member_indices.min() < 0 or member_indices.max() >= len(data.x_train):
         raise UsageError(
             f"member_indices must be non-empty positions in data.x_train (0..{len(data.x_train) - 1}). Pass the "
@@ -116,11 +120,18 @@ def ethics_report(
     y_pred = proba_test.argmax(axis=1)
     disparity = per_class_disparity(y_test, y_pred, names)
     analogue = brightness_analogue(data.x_test, y_test, y_pred, names)
-    mia = membership_inference(member_proba, np.asarray(data.y_train)[chosen], proba_test[nonmember_pick],
-                               y_test[nonmember_pick], class_names=names)
+    mia = membership_inference(
+        member_proba,
+        np.asarray(data.y_train)[chosen],
+        proba_test[nonmember_pick],
+        y_test[nonmember_pick],
+        class_names=names,
+    )
 
-    figures = {FIGURES["per_class_recall"]: plot_per_class_recall(disparity),
-               FIGURES["attack_roc"]: plot_attack_roc(mia.pop("scores"))}
+    figures = {
+        FIGURES["per_class_recall"]: plot_per_class_recall(disparity),
+        FIGURES["attack_roc"]: plot_attack_roc(mia.pop("scores")),
+    }
     canary_summary = None
     if canaries is not None:
         canary_summary = canary_report(canary_proba, canaries)
@@ -148,7 +159,9 @@ def ethics_report(
             **(parameters or {}),
             "report_max_members": int(max_members),
             "report_seed": int(seed),
-            "report_canaries": "none" if canaries is None else f"{len(canaries.labels)} {canaries.kind} canaries, seed {canaries.seed}",
+            "report_canaries": "none"
+            if canaries is None
+            else f"{len(canaries.labels)} {canaries.kind} canaries, seed {canaries.seed}",
             "report_sampling_bias": "off" if sampling_bias is None else "on",
         },
         "per_class": disparity,

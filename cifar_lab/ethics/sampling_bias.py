@@ -27,16 +27,18 @@ from typing import Any
 import numpy as np
 
 from cifar_lab.augment.augmenter import build_augmenter
+from cifar_lab.errors import UsageError
 from cifar_lab.evaluate.metrics import per_class_metrics
 from cifar_lab.evaluate.predict import predict_proba
 from cifar_lab.models.registry import build_model
 from cifar_lab.train.loop import train_model
-from cifar_lab.errors import UsageError
 
 MITIGATIONS = ("class_weight", "oversample")
 
 
-def undersample_class(x: np.ndarray, y: np.ndarray, class_index: int, fraction: float, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def undersample_class(
+    x: np.ndarray, y: np.ndarray, class_index: int, fraction: float, *, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Keep a random `fraction` (at least one image) of class `class_index`; every other image stays.
 
     Example:
@@ -68,7 +70,9 @@ def balancing_class_weights(y: np.ndarray, num_classes: int) -> dict[int, float]
     return {c: float(counts.max() / counts[c]) for c in range(num_classes) if counts[c] > 0}
 
 
-def oversample_class(x: np.ndarray, y: np.ndarray, class_index: int, target_count: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def oversample_class(
+    x: np.ndarray, y: np.ndarray, class_index: int, target_count: int, *, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Repeat random images of `class_index` (with replacement) until it has `target_count` images.
 
     Example:
@@ -83,12 +87,31 @@ def oversample_class(x: np.ndarray, y: np.ndarray, class_index: int, target_coun
     return np.asarray(x)[rows], y[rows]
 
 
-def _train_and_predict(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, *, model: str, epochs: int, batch_size: int,
-                       seed: int, augmentation: str, class_weight: dict[int, float] | None,
-                       hparams: dict[str, Any]) -> np.ndarray:
+def _train_and_predict(
+    x: np.ndarray,
+    y: np.ndarray,
+    x_test: np.ndarray,
+    *,
+    model: str,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    augmentation: str,
+    class_weight: dict[int, float] | None,
+    hparams: dict[str, Any],
+) -> np.ndarray:
     network = build_model(model, seed=seed, **hparams)
-    train_model(network, x, y, epochs=epochs, batch_size=batch_size, seed=seed,
-                augment=build_augmenter(augmentation, seed=seed), verbose="silent", class_weight=class_weight)
+    train_model(
+        network,
+        x,
+        y,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        augment=build_augmenter(augmentation, seed=seed),
+        verbose="silent",
+        class_weight=class_weight,
+    )
     return predict_proba(network, x_test).argmax(axis=1)
 
 
@@ -125,7 +148,9 @@ def sampling_bias_experiment(
         raise UsageError(f"Unknown mitigation {mitigation!r}. Valid mitigations: {', '.join(MITIGATIONS)}.")
     target = names.index(cut_class)
     hparams = {k: v for k, v in (("learning_rate", learning_rate), ("optimizer", optimizer)) if v is not None}
-    settings = dict(model=model, epochs=epochs, batch_size=batch_size, seed=seed, augmentation=augmentation, hparams=hparams)
+    settings = dict(
+        model=model, epochs=epochs, batch_size=batch_size, seed=seed, augmentation=augmentation, hparams=hparams
+    )
     x_cut, y_cut = undersample_class(data.x_train, data.y_train, target, fraction, seed=seed)
     baseline_count = int(np.sum(np.asarray(data.y_train) == target))
     if mitigation == "class_weight":

@@ -22,11 +22,14 @@ from cifar_lab.errors import UsageError
 def _labels(y: np.ndarray, num_classes: int, what: str) -> np.ndarray:
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise UsageError(f"{what} must be a 1-D array of integer class indices; got shape {y.shape}, "
-                         f"dtype {y.dtype}. For probabilities or one-hot rows pass .argmax(axis=1).")
+        raise UsageError(
+            f"{what} must be a 1-D array of integer class indices; got shape {y.shape}, "
+            f"dtype {y.dtype}. For probabilities or one-hot rows pass .argmax(axis=1)."
+        )
     if y.size and (y.min() < 0 or y.max() >= num_classes):
-        raise UsageError(f"{what} holds class indices outside 0..{num_classes - 1}. Pass num_classes "
-                         f"to match your labels.")
+        raise UsageError(
+            f"{what} holds class indices outside 0..{num_classes - 1}. Pass num_classes to match your labels."
+        )
     return y
 
 
@@ -40,8 +43,10 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int = 
     y_true = _labels(y_true, num_classes, "y_true")
     y_pred = _labels(y_pred, num_classes, "y_pred")
     if len(y_true) != len(y_pred):
-        raise UsageError(f"y_true and y_pred differ in length ({len(y_true)} vs {len(y_pred)}); "
-                         f"pass predictions for exactly the labelled images.")
+        raise UsageError(
+            f"y_true and y_pred differ in length ({len(y_true)} vs {len(y_pred)}); "
+            f"pass predictions for exactly the labelled images."
+        )
     return np.bincount(y_true * num_classes + y_pred, minlength=num_classes**2).reshape(num_classes, num_classes)
 
 

@@ -97,7 +97,7 @@ def plot_mistakes(
         >>> proba = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
         >>> figure = plot_mistakes(x, np.array([0, 0, 1]), proba, ["cat", "dog"], k=4)
         >>> figure.axes[0].get_title()
-        'cat\n-> dog (90%)'
+        'cat\\n-> dog (90%)'
     """
     indices = most_confident_mistakes(y_true, proba, k)
     rows = max(1, -(-len(indices) // columns))

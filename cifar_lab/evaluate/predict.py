@@ -66,8 +66,9 @@ def predict_proba(model: Any, x_uint8: np.ndarray, batch_size: int = 512, *, tta
     return proba
 
 
-def evaluate_model(model: Any, x_uint8: np.ndarray, y_true: np.ndarray, *, tta: bool = False,
-                   num_classes: int = NUM_CLASSES) -> dict[str, Any]:
+def evaluate_model(
+    model: Any, x_uint8: np.ndarray, y_true: np.ndarray, *, tta: bool = False, num_classes: int = NUM_CLASSES
+) -> dict[str, Any]:
     """Loss, accuracy, per-class metrics and confusion matrices of `model` on labelled images.
 
     Returns `loss`, `accuracy`, `per_class` (see `per_class_metrics`), `confusion` (counts),

@@ -42,10 +42,11 @@ def make_optimizer(name: str, learning_rate: Any, weight_decay: float | None = N
     if name == "sgd":
         return keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.9, weight_decay=weight_decay)
     if name == "nesterov":
-        return keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.9, nesterov=True,
-                                    weight_decay=weight_decay)
-    raise UsageError(f"Unknown optimizer {name!r}. Valid optimizers: {', '.join(OPTIMIZERS)}. "
-                     f"Pass one of them, e.g. optimizer='rmsprop'.")
+        return keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.9, nesterov=True, weight_decay=weight_decay)
+    raise UsageError(
+        f"Unknown optimizer {name!r}. Valid optimizers: {', '.join(OPTIMIZERS)}. "
+        f"Pass one of them, e.g. optimizer='rmsprop'."
+    )
 
 
 def build_original(*, learning_rate: float, optimizer: str, precision: str) -> keras.Model:
@@ -77,8 +78,9 @@ def build_original(*, learning_rate: float, optimizer: str, precision: str) -> k
         ],
         name="original",
     )
-    model.compile(optimizer=make_optimizer(optimizer, learning_rate),
-                  loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=make_optimizer(optimizer, learning_rate), loss="categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 
@@ -91,9 +93,16 @@ def _conv_bn(x, width: int, policy: str | None, name: str):
     return layers.Activation("relu", dtype=policy, name=f"{name}_relu")(x)
 
 
-def build_fast_cnn(*, widths: tuple[int, int, int], learning_rate: float, optimizer: str,
-                    weight_decay: float, warmup_fraction: float, label_smoothing: float,
-                    precision: str) -> keras.Model:
+def build_fast_cnn(
+    *,
+    widths: tuple[int, int, int],
+    learning_rate: float,
+    optimizer: str,
+    weight_decay: float,
+    warmup_fraction: float,
+    label_smoothing: float,
+    precision: str,
+) -> keras.Model:
     """A compact airbench-style CNN: a conv stem, then three groups of conv-pool-conv, each followed
     by batch norm and ReLU, doubling the width as the resolution halves; global max pooling and one
     dense layer.
@@ -113,8 +122,7 @@ def build_fast_cnn(*, widths: tuple[int, int, int], learning_rate: float, optimi
     inputs = keras.Input(shape=IMAGE_SHAPE)
     x = _conv_bn(inputs, widths[0] // 2, policy, "stem")
     for index, width in enumerate(widths):
-        x = layers.Conv2D(width, 3, padding="same", use_bias=False, dtype=policy,
-                          name=f"group{index}_conv_a")(x)
+        x = layers.Conv2D(width, 3, padding="same", use_bias=False, dtype=policy, name=f"group{index}_conv_a")(x)
         x = layers.MaxPooling2D(2, dtype=policy, name=f"group{index}_pool")(x)
         x = layers.BatchNormalization(momentum=0.9, dtype=policy, name=f"group{index}_bn_a")(x)
         x = layers.Activation("relu", dtype=policy, name=f"group{index}_relu_a")(x)

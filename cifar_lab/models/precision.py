@@ -26,9 +26,11 @@ def layer_policy(precision: str) -> str | None:
         'mixed_bfloat16'
     """
     if precision not in PRECISIONS:
-        raise UsageError(f"Unknown precision {precision!r}. Valid precisions: {', '.join(PRECISIONS)}. "
-                         f"Use 'mixed_bfloat16' only on CPUs with bfloat16 support "
-                         f"(see cifar_lab.models.hardware.bfloat16_support()), or 'auto' to let it decide.")
+        raise UsageError(
+            f"Unknown precision {precision!r}. Valid precisions: {', '.join(PRECISIONS)}. "
+            f"Use 'mixed_bfloat16' only on CPUs with bfloat16 support "
+            f"(see cifar_lab.models.hardware.bfloat16_support()), or 'auto' to let it decide."
+        )
     if precision == "auto":
         from cifar_lab.models.hardware import bfloat16_support
 

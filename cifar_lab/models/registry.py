@@ -21,8 +21,9 @@ Example:
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import keras
 
@@ -59,9 +60,9 @@ MODELS: dict[str, ModelSpec] = {
         build=build_original,
         description="The assignment's CNN exactly (1,676,842 parameters), RMSprop, categorical cross-entropy.",
         hparams={
-            "learning_rate": 0.001,   # Keras's RMSprop default, as the assignment used it
-            "optimizer": "rmsprop",   # the assignment's optimizer
-            "precision": "float32",   # or "mixed_bfloat16" / "auto": opt-in, see bench_training.py
+            "learning_rate": 0.001,  # Keras's RMSprop default, as the assignment used it
+            "optimizer": "rmsprop",  # the assignment's optimizer
+            "precision": "float32",  # or "mixed_bfloat16" / "auto": opt-in, see bench_training.py
         },
         # The assignment's 20 epochs at batch 128, without augmentation.
         recipe={"epochs": 20, "batch_size": 128, "augmentation": "none", "tta": False},
@@ -74,12 +75,12 @@ MODELS: dict[str, ModelSpec] = {
         # peak 0.4 with smoothing 0.1 did no better than 0.2 with 0.2; batch 64 beat 128 in short
         # runs (7 epochs: 50.4% vs 37-43%), since a 3,252-image epoch is only 26 steps at 128.
         hparams={
-            "widths": (32, 64, 128),   # channels of the three groups; forward cost grows ~ width squared
-            "learning_rate": 0.2,      # one-cycle peak (batch norm makes so large a rate stable)
-            "optimizer": "nesterov",   # SGD with Nesterov momentum 0.9, the usual choice for BN CIFAR nets
-            "weight_decay": 5e-4,      # the usual CIFAR value for SGD; keeps BN-scaled weights in check
-            "warmup_fraction": 0.2,    # share of the run spent raising the learning rate
-            "label_smoothing": 0.2,    # airbench's value; see the loss comment above
+            "widths": (32, 64, 128),  # channels of the three groups; forward cost grows ~ width squared
+            "learning_rate": 0.2,  # one-cycle peak (batch norm makes so large a rate stable)
+            "optimizer": "nesterov",  # SGD with Nesterov momentum 0.9, the usual choice for BN CIFAR nets
+            "weight_decay": 5e-4,  # the usual CIFAR value for SGD; keeps BN-scaled weights in check
+            "warmup_fraction": 0.2,  # share of the run spent raising the learning rate
+            "label_smoothing": 0.2,  # airbench's value; see the loss comment above
             # bfloat16 where the CPU has it natively, else float32. Accuracy checked before making it
             # the default (bench_training.py, 3 seeds): 69.8% vs 70.0% in float32, in 0.62 instead
             # of 0.81 of the original recipe's time (AVX-512 BF16 CPU, benchmarks/results/training.txt).
@@ -106,13 +107,17 @@ def build_model(name: str = "original", *, seed: int = 0, strategy: Any = None, 
         >>> model = build_model("fast_cnn", learning_rate=0.1)         # doctest: +SKIP
     """
     if name not in MODELS:
-        raise UsageError(f"Unknown model {name!r}. Valid models: {', '.join(MODELS)}. "
-                         f"Pass one of them, e.g. build_model('original').")
+        raise UsageError(
+            f"Unknown model {name!r}. Valid models: {', '.join(MODELS)}. "
+            f"Pass one of them, e.g. build_model('original')."
+        )
     spec = MODELS[name]
     unknown = sorted(set(hparams) - set(spec.hparams))
     if unknown:
-        raise UsageError(f"Unknown hyper-parameter(s) {', '.join(unknown)} for model {name!r}. "
-                         f"Valid ones: {', '.join(spec.hparams)}.")
+        raise UsageError(
+            f"Unknown hyper-parameter(s) {', '.join(unknown)} for model {name!r}. "
+            f"Valid ones: {', '.join(spec.hparams)}."
+        )
     keras.utils.set_random_seed(seed)
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
         return spec.build(**{**spec.hparams, **hparams})

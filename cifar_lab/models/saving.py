@@ -85,7 +85,8 @@ def load_model(path: str | os.PathLike[str], weights: str | os.PathLike[str] | N
     path = Path(path)
     if not path.is_file():
         raise MissingFileError(
-            f"No saved model at {path}. Pass the .keras or .json file that save_model wrote (e.g. runs/<name>/model.keras)."
+            f"No saved model at {path}. Pass the .keras or .json file that save_model wrote "
+            "(e.g. runs/<name>/model.keras)."
         )
     if path.suffix == ".keras":
         return keras.saving.load_model(path, safe_mode=True)

@@ -33,8 +33,9 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
         self.warmup_fraction = float(warmup_fraction)
         # A variable, not a Python number: the compiled train step reads it, so changing the run
         # length later does not need a re-trace.
-        self.total_steps = keras.Variable(float(total_steps), dtype="float32", trainable=False,
-                                          name="one_cycle_total_steps")
+        self.total_steps = keras.Variable(
+            float(total_steps), dtype="float32", trainable=False, name="one_cycle_total_steps"
+        )
 
     def __call__(self, step):
         step = keras.ops.cast(step, "float32")
@@ -45,5 +46,8 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
         return self.peak * keras.ops.clip(keras.ops.minimum(rising, falling), 0.0, 1.0)
 
     def get_config(self) -> dict[str, Any]:
-        return {"peak": self.peak, "warmup_fraction": self.warmup_fraction,
-                "total_steps": int(self.total_steps.numpy())}
+        return {
+            "peak": self.peak,
+            "warmup_fraction": self.warmup_fraction,
+            "total_steps": int(self.total_steps.numpy()),
+        }

@@ -170,8 +170,7 @@ def execute_notebook(
         )
     except PapermillExecutionError as error:
         raise NotebookFailed(
-            f"{source.stem} failed at In [{error.exec_count}]: {error.ename}: {error.evalue}. "
-            f"{_kept(partial, output)}"
+            f"{source.stem} failed at In [{error.exec_count}]: {error.ename}: {error.evalue}. {_kept(partial, output)}"
         ) from None
     except CellTimeoutError:
         raise NotebookFailed(
@@ -180,8 +179,9 @@ def execute_notebook(
         ) from None
     except Exception as error:
         log_hint = f" The kernel's own output is in {kernel_log}." if kernel_log else ""
-        raise NotebookFailed(f"{source.stem} could not run: {type(error).__name__}: {error}. "
-                             f"{_kept(partial, output)}{log_hint}") from error
+        raise NotebookFailed(
+            f"{source.stem} could not run: {type(error).__name__}: {error}. {_kept(partial, output)}{log_hint}"
+        ) from error
     except BaseException:  # Ctrl-C: leave only completed notebooks behind
         partial.unlink(missing_ok=True)
         raise

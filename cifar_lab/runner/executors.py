@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
-from typing import Any, Callable, Iterator, Protocol, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
+
 from cifar_lab.errors import CifarLabError, UsageError
 
 

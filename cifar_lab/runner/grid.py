@@ -37,16 +37,15 @@ import functools
 import hashlib
 import itertools
 import json
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cifar_lab.runner.parameters import ParameterError
 from cifar_lab.errors import did_you_mean
-from cifar_lab.runner.plan import RunPlan, plan_run
 from cifar_lab.files import atomic_write_json
+from cifar_lab.runner.parameters import ParameterError
+from cifar_lab.runner.plan import RunPlan, plan_run
 from cifar_lab.runner.run import execute_plan
 from cifar_lab.runner.sweep_results import write_results
 
@@ -107,7 +106,8 @@ def load_sweep(path: str | Path) -> dict[str, Any]:
     for key in sweep:
         if key not in SWEEP_KEYS:
             raise ParameterError(
-                f"Unknown key {key!r} in {path}.{did_you_mean(str(key), SWEEP_KEYS)} Valid keys: {', '.join(SWEEP_KEYS)}."
+                f"Unknown key {key!r} in {path}.{did_you_mean(str(key), SWEEP_KEYS)} "
+                f"Valid keys: {', '.join(SWEEP_KEYS)}."
             )
     params = sweep.get("params") or {}
     if not isinstance(params, dict):
@@ -169,15 +169,21 @@ def plan_sweep(sweep: dict[str, Any], notebooks_dir: str | Path = "notebooks") -
         name = combination_name(values)
         try:
             plan = plan_run(
-                sweep["preset"], params={**sweep["params"], **values}, notebooks=sweep["notebooks"],
-                run_dir=Path(sweep["run_dir"]) / name, notebooks_dir=notebooks_dir, timeout=sweep["timeout"],
+                sweep["preset"],
+                params={**sweep["params"], **values},
+                notebooks=sweep["notebooks"],
+                run_dir=Path(sweep["run_dir"]) / name,
+                notebooks_dir=notebooks_dir,
+                timeout=sweep["timeout"],
             )
         except ParameterError as error:
             raise ParameterError(f"Combination {name}: {error}") from None
         combinations.append(Combination(values, name, plan))
     if len({c.name for c in combinations}) != len(combinations):
-        raise ParameterError("Two grid combinations map to the same directory name; make the grid values "
-                             "differ in letters or digits, not only in punctuation.")
+        raise ParameterError(
+            "Two grid combinations map to the same directory name; make the grid values "
+            "differ in letters or digits, not only in punctuation."
+        )
     return combinations
 
 
@@ -195,8 +201,12 @@ def run_combination(combination: Combination, progress: bool = False, force: boo
     """
     started = time.perf_counter()
     try:
-        run = execute_plan(combination.plan, force=force, progress=progress,
-                           log=lambda line: print(f"  {combination.name} {line}", flush=True))
+        run = execute_plan(
+            combination.plan,
+            force=force,
+            progress=progress,
+            log=lambda line: print(f"  {combination.name} {line}", flush=True),
+        )
         status, error = ("done", None) if run.ok else ("failed", run.error)
         metrics = {o.stem: o.metrics for o in run.outcomes if o.metrics}
     except Exception as exception:  # anything at all: recorded, and the other combinations go on
@@ -264,16 +274,25 @@ def run_grid(
         results = {i: r for i, c in enumerate(combinations) if (r := _recorded(c)) is not None}
     pending = [i for i in range(len(combinations)) if i not in results]
     executor = make_executor(jobs, scheduler)
-    print(f"cifar-lab grid: {len(combinations)} combinations into {Path(sweep['run_dir']).resolve()}, "
-          f"{len(results)} already done, {len(pending)} to run on {executor.description}", flush=True)
+    print(
+        f"cifar-lab grid: {len(combinations)} combinations into {Path(sweep['run_dir']).resolve()}, "
+        f"{len(results)} already done, {len(pending)} to run on {executor.description}",
+        flush=True,
+    )
     finished = len(results)
     work = functools.partial(run_combination, progress=jobs == 1 and not scheduler, force=force)
     for position, result in executor.map_unordered(work, [combinations[i] for i in pending]):
         index = pending[position]
         if isinstance(result, BaseException):  # the worker itself was lost
             lost = combinations[index]
-            result = {"combination": lost.values, "name": lost.name, "status": "failed",
-                      "error": f"{type(result).__name__}: {result}", "seconds": 0.0, "metrics": {}}
+            result = {
+                "combination": lost.values,
+                "name": lost.name,
+                "status": "failed",
+                "error": f"{type(result).__name__}: {result}",
+                "seconds": 0.0,
+                "metrics": {},
+            }
         results[index] = result
         finished += 1
         done = result["status"] == "done"

@@ -217,7 +217,7 @@ def check_names(values: dict[str, Any], declared: dict[str, Parameter], where: s
         >>> check_names({"epoch": 1}, {"epochs": Parameter("epochs", int, True, None)}, "the notebooks")
         Traceback (most recent call last):
         ...
-        cifar_lab.runner.parameters.ParameterError: Unknown parameter 'epoch' for the notebooks. Did you mean 'epochs'? Valid parameters: epochs.
+        cifar_lab.runner.parameters.ParameterError: Unknown parameter 'epoch' for the notebooks. Did you mean ...
     """
     for name in values:
         if name not in declared:

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cifar_lab.runner.parameters import ParameterError, check_names, coerce, read_parameters
 from cifar_lab.presets import CELL_TIMEOUT_S, check_preset, resolve_params
+from cifar_lab.runner.parameters import ParameterError, check_names, coerce, read_parameters
 
 # Every notebook must declare these: the runner passes the preset and one shared run directory.
 REQUIRED_PARAMETERS = ("preset", "run_dir")
@@ -79,9 +79,7 @@ class RunPlan:
     timeout: float | None
 
 
-def find_notebooks(
-    notebooks_dir: str | Path = "notebooks", selection: str | list[str] | None = None
-) -> list[Path]:
+def find_notebooks(notebooks_dir: str | Path = "notebooks", selection: str | list[str] | None = None) -> list[Path]:
     """Return the `NN_name.ipynb` notebooks in `notebooks_dir`, in order, optionally selected.
 
     `selection` is `"01,03"` or `["01", "03"]`: each item picks the notebook whose name starts

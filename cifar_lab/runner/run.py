@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from cifar_lab.errors import MissingFileError
 from cifar_lab.files import atomic_write_json
@@ -103,19 +104,34 @@ def execute_plan(
         say(f"[{index}/{total}] {job.stem}: running")
         started = time.perf_counter()
         try:
-            execute_notebook(job.source, output, job.parameters, timeout=plan.timeout, progress=progress,
-                             kernel_log=layout.log_file(job.stem))
+            execute_notebook(
+                job.source,
+                output,
+                job.parameters,
+                timeout=plan.timeout,
+                progress=progress,
+                kernel_log=layout.log_file(job.stem),
+            )
         except NotebookFailed as error:
             seconds = time.perf_counter() - started
-            state["notebooks"][job.stem] = {"fingerprint": fingerprint, "status": "failed",
-                                            "seconds": seconds, "parameters": job.parameters, "error": str(error)}
+            state["notebooks"][job.stem] = {
+                "fingerprint": fingerprint,
+                "status": "failed",
+                "seconds": seconds,
+                "parameters": job.parameters,
+                "error": str(error),
+            }
             atomic_write_json(state_path, state, sort_keys=True)
             say(f"[{index}/{total}] {job.stem}: FAILED after {seconds:.1f} s")
             outcomes.append(NotebookOutcome(job.stem, "failed", seconds, {}, str(error)))
             continue
         seconds = time.perf_counter() - started
-        state["notebooks"][job.stem] = {"fingerprint": fingerprint, "status": "done", "seconds": seconds,
-                                        "parameters": job.parameters}
+        state["notebooks"][job.stem] = {
+            "fingerprint": fingerprint,
+            "status": "done",
+            "seconds": seconds,
+            "parameters": job.parameters,
+        }
         atomic_write_json(state_path, state, sort_keys=True)
         say(f"[{index}/{total}] {job.stem}: done in {seconds:.1f} s")
         outcomes.append(NotebookOutcome(job.stem, "done", seconds, _metrics(plan.run_dir, job.stem)))
@@ -186,11 +202,21 @@ def run_notebooks(
     Example:
         >>> result = run_notebooks("ci", data="synthetic", notebooks="01,02")  # doctest: +SKIP
     """
-    plan = plan_run(preset, data=data, params=params, notebooks=notebooks, run_dir=run_dir,
-                    notebooks_dir=notebooks_dir, timeout=timeout)
+    plan = plan_run(
+        preset,
+        data=data,
+        params=params,
+        notebooks=notebooks,
+        run_dir=run_dir,
+        notebooks_dir=notebooks_dir,
+        timeout=timeout,
+    )
     count = f"{len(plan.notebooks)} notebook{'s' if len(plan.notebooks) != 1 else ''}"
-    print(f"cifar-lab run: preset {plan.preset}, {count} into {plan.run_dir}"
-          f" (cell timeout {f'{plan.timeout:g} s' if plan.timeout else 'none'})", flush=True)
+    print(
+        f"cifar-lab run: preset {plan.preset}, {count} into {plan.run_dir}"
+        f" (cell timeout {f'{plan.timeout:g} s' if plan.timeout else 'none'})",
+        flush=True,
+    )
     result = execute_plan(plan, force=force, progress=progress, log=lambda line: print(line, flush=True))
     print(format_summary(result), flush=True)
     return result

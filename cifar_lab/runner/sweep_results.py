@@ -15,8 +15,9 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from cifar_lab.figures import hidden, new_figure, save_figure
 from cifar_lab.files import atomic_write_text
@@ -99,8 +100,11 @@ def write_results(
     files = [run_dir / "results.csv", run_dir / "results.md"]
     numeric = [c for c in columns if c not in grid_names + ["seconds"] and any(_is_number(r.get(c)) for r in rows)]
     if plot_metric is not None and plot_metric not in numeric:
-        print(f"plot_metric {plot_metric!r} is not a numeric figure of the completed combinations "
-              f"(those are: {', '.join(numeric) or 'none'}); no plot written.", file=sys.stderr)
+        print(
+            f"plot_metric {plot_metric!r} is not a numeric figure of the completed combinations "
+            f"(those are: {', '.join(numeric) or 'none'}); no plot written.",
+            file=sys.stderr,
+        )
         return tuple(files)
     metric = plot_metric or next((c for c in numeric if "accuracy" in c), numeric[0] if numeric else None)
     if metric is not None:

@@ -81,11 +81,14 @@ def restore_checkpoint(model: keras.Model, run_dir: str | os.PathLike) -> dict[s
     state = read_checkpoint_state(run_dir)
     if state is None:
         return None
-    mismatch = (f"The checkpoint in {run_dir} was saved from a different model or optimizer than "
-                f"model {model.name!r}. Resume with the same model settings, or use a new run_dir.")
+    mismatch = (
+        f"The checkpoint in {run_dir} was saved from a different model or optimizer than "
+        f"model {model.name!r}. Resume with the same model settings, or use a new run_dir."
+    )
     if (state["model"], state["optimizer"]) != (model.name, type(model.optimizer).__name__):
-        raise CheckpointMismatchError(mismatch.replace("a different model or optimizer",
-                                          f"model {state['model']!r} with {state['optimizer']}"))
+        raise CheckpointMismatchError(
+            mismatch.replace("a different model or optimizer", f"model {state['model']!r} with {state['optimizer']}")
+        )
     # Built first, the optimizer's variables exist to receive the saved ones.
     model.optimizer.build(model.trainable_variables)
     try:

@@ -23,9 +23,10 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import keras
 import numpy as np
@@ -125,8 +126,9 @@ def train_model(
     if not isinstance(epochs, int) or epochs < 1:
         raise UsageError(f"epochs must be a positive integer; got {epochs!r}.")
     if getattr(model, "optimizer", None) is None or not model.compiled:
-        raise UsageError("The model is not compiled. Build it with cifar_lab.models.build_model(), "
-                         "or call model.compile(...) first.")
+        raise UsageError(
+            "The model is not compiled. Build it with cifar_lab.models.build_model(), or call model.compile(...) first."
+        )
     mode = progress_mode(verbose)
     started = time.perf_counter()
     set_seed(seed)
@@ -141,23 +143,36 @@ def train_model(
 
     one_hot = _wants_one_hot(model)
     # A resumed run shuffles from a seed of its own, so it does not replay epoch 1's order.
-    train_data = make_dataset(x_train, y_train, batch_size=batch_size, shuffle=True,
-                              seed=seed + 1_000_003 * initial_epoch, augment=augment,
-                              one_hot=one_hot, class_weight=class_weight)
+    train_data = make_dataset(
+        x_train,
+        y_train,
+        batch_size=batch_size,
+        shuffle=True,
+        seed=seed + 1_000_003 * initial_epoch,
+        augment=augment,
+        one_hot=one_hot,
+        class_weight=class_weight,
+    )
     schedule = _one_cycle(model)
     if schedule is not None:
         schedule.total_steps.assign(float(epochs * math.ceil(len(x_train) / batch_size)))
     validation_data = None
     if validation is not None:
         x_val, y_val = validation
-        validation_data = make_dataset(x_val, y_val, batch_size=max(batch_size, 256),
-                                       shuffle=False, one_hot=one_hot)
+        validation_data = make_dataset(x_val, y_val, batch_size=max(batch_size, 256), shuffle=False, one_hot=one_hot)
 
     # The checkpoint is written before the epoch's line is printed: a printed epoch is a saved one.
     ours: list[keras.callbacks.Callback] = [_Recorder(history, run_path)]
     if mode == "epoch":
         ours.append(EpochLine(epochs))
     # shuffle=False: the dataset shuffles itself (seeded); Keras would only warn that it cannot.
-    model.fit(train_data, validation_data=validation_data, epochs=epochs, initial_epoch=initial_epoch,
-              callbacks=[*ours, *callbacks], verbose=1 if mode == "bar" else 0, shuffle=False)
+    model.fit(
+        train_data,
+        validation_data=validation_data,
+        epochs=epochs,
+        initial_epoch=initial_epoch,
+        callbacks=[*ours, *callbacks],
+        verbose=1 if mode == "bar" else 0,
+        shuffle=False,
+    )
     return TrainResult(history, epochs, time.perf_counter() - started, initial_epoch)

@@ -20,7 +20,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -37,14 +38,19 @@ MAP_PARALLELISM = 1
 
 def _check_arrays(x: np.ndarray, y: np.ndarray) -> None:
     if x.ndim != 4 or x.shape[1:] != IMAGE_SHAPE:
-        raise UsageError(f"Images must have shape (N, 32, 32, 3); got {x.shape}. "
-                         f"Reshape them, e.g. x.reshape(-1, 32, 32, 3).")
+        raise UsageError(
+            f"Images must have shape (N, 32, 32, 3); got {x.shape}. Reshape them, e.g. x.reshape(-1, 32, 32, 3)."
+        )
     if x.dtype != np.uint8:
-        raise UsageError(f"Images must be uint8 in [0, 255]; got dtype {x.dtype}. The pipeline "
-                         f"normalises them itself: pass the raw images, e.g. from load_cifar10().")
+        raise UsageError(
+            f"Images must be uint8 in [0, 255]; got dtype {x.dtype}. The pipeline "
+            f"normalises them itself: pass the raw images, e.g. from load_cifar10()."
+        )
     if y.ndim != 1 or len(y) != len(x):
-        raise UsageError(f"Labels must be integer class indices of shape ({len(x)},); got {y.shape}. "
-                         f"If they are one-hot, pass y.argmax(axis=1).")
+        raise UsageError(
+            f"Labels must be integer class indices of shape ({len(x)},); got {y.shape}. "
+            f"If they are one-hot, pass y.argmax(axis=1)."
+        )
     if not np.issubdtype(y.dtype, np.integer):
         raise UsageError(f"Labels must be integers 0-9; got dtype {y.dtype}. Convert them with y.astype('int64').")
 

@@ -38,18 +38,26 @@ def recorded(data):
     real_train_model = experiment.train_model
 
     def recording_train_model(model, x, y, **kwargs):
-        calls.append({"weights": [w.copy() for w in model.get_weights()],
-                      "optimizer": [v.numpy() for v in model.optimizer.variables],
-                      "x": x, "validation": kwargs["validation"], "augment": kwargs["augment"]})
+        calls.append(
+            {
+                "weights": [w.copy() for w in model.get_weights()],
+                "optimizer": [v.numpy() for v in model.optimizer.variables],
+                "x": x,
+                "validation": kwargs["validation"],
+                "augment": kwargs["augment"],
+            }
+        )
         return real_train_model(model, x, y, **kwargs)
 
     patch = pytest.MonkeyPatch()
     patch.setattr(experiment, "train_model", recording_train_model)
     patch.setattr(diagnosis, "train_model", recording_train_model)
-    comparison = compare_augmentations(data, augmentations=AUGMENTATIONS, epochs=EPOCHS, batch_size=32,
-                                       seed=0, n_per_class=10, verbose="silent")
-    continuation = continue_with_augmentation(comparison, start="none", augmentation="original",
-                                              epochs=1, verbose="silent")
+    comparison = compare_augmentations(
+        data, augmentations=AUGMENTATIONS, epochs=EPOCHS, batch_size=32, seed=0, n_per_class=10, verbose="silent"
+    )
+    continuation = continue_with_augmentation(
+        comparison, start="none", augmentation="original", epochs=1, verbose="silent"
+    )
     patch.undo()
     return comparison, continuation, calls
 
@@ -177,7 +185,8 @@ def test_original_drop_numbers_gathers_the_measured_figures(recorded):
     assert numbers["test_none"] == comparison.run("none").test_accuracy
     assert numbers["test_original"] == comparison.run("original").test_accuracy
     assert numbers["val_augmented_original"] == accuracy_under_augmentation(
-        model, s["x_val"], s["y_val"], "original", seed=comparison.seed)
+        model, s["x_val"], s["y_val"], "original", seed=comparison.seed
+    )
     assert numbers["best_val_epoch_original"] == comparison.run("original").best_val_epoch
     assert numbers["test_after_reset"] == continuation.runs["reset"]["test_accuracy"]
     assert "test_recommended" not in numbers
@@ -185,7 +194,8 @@ def test_original_drop_numbers_gathers_the_measured_figures(recorded):
 
 def test_original_drop_numbers_needs_none_and_original_runs(recorded):
     comparison, _, _ = recorded
-    partial = experiment.AugmentationComparison(comparison.runs[2:], comparison.model, EPOCHS, 32, 0,
-                                                comparison.hparams, comparison.splits)
+    partial = experiment.AugmentationComparison(
+        comparison.runs[2:], comparison.model, EPOCHS, 32, 0, comparison.hparams, comparison.splits
+    )
     with pytest.raises(ValueError, match="needs runs named 'none' and 'original'"):
         original_drop_numbers(partial)

@@ -10,8 +10,6 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from cifar_lab.errors import UsageError
-
 from cifar_lab.augment import (
     AUGMENTATION_DEFAULTS,
     AUGMENTATION_PRESETS,
@@ -22,6 +20,7 @@ from cifar_lab.augment import (
     save_augmentation_previews,
 )
 from cifar_lab.augment.layers import Cutout, RandomPadCrop
+from cifar_lab.errors import UsageError
 from cifar_lab.train.pipeline import make_dataset
 
 
@@ -106,16 +105,19 @@ def test_unknown_knob_is_an_error_listing_the_valid_knobs():
         build_augmenter("original", rotation=40)
 
 
-@pytest.mark.parametrize("knob, value, expected", [
-    ("rotation_range", 200, r"rotation_range=200 is out of range; use a number in \[0, 180\]"),
-    ("width_shift_range", 1.0, r"width_shift_range=1.0 is out of range; use a number in \[0, 1\)"),
-    ("zoom_range", -0.1, r"zoom_range=-0.1 is out of range"),
-    ("crop_padding", 2.5, r"crop_padding must be an integer in \[0, 16\]"),
-    ("cutout_size", 33, r"cutout_size=33 is out of range; use an integer in \[0, 32\]"),
-    ("horizontal_flip", 1, r"horizontal_flip must be True or False"),
-    ("fill_mode", "mirror", r"fill_mode='mirror' is not supported; use one of \['nearest'"),
-    ("rotation_range", "40", r"rotation_range must be a number"),
-])
+@pytest.mark.parametrize(
+    "knob, value, expected",
+    [
+        ("rotation_range", 200, r"rotation_range=200 is out of range; use a number in \[0, 180\]"),
+        ("width_shift_range", 1.0, r"width_shift_range=1.0 is out of range; use a number in \[0, 1\)"),
+        ("zoom_range", -0.1, r"zoom_range=-0.1 is out of range"),
+        ("crop_padding", 2.5, r"crop_padding must be an integer in \[0, 16\]"),
+        ("cutout_size", 33, r"cutout_size=33 is out of range; use an integer in \[0, 32\]"),
+        ("horizontal_flip", 1, r"horizontal_flip must be True or False"),
+        ("fill_mode", "mirror", r"fill_mode='mirror' is not supported; use one of \['nearest'"),
+        ("rotation_range", "40", r"rotation_range must be a number"),
+    ],
+)
 def test_out_of_range_or_mistyped_knob_is_an_error_naming_the_valid_range(knob, value, expected):
     with pytest.raises(ValueError, match=expected):
         augmentation_params("original", **{knob: value})
@@ -155,7 +157,7 @@ def shifted(image: np.ndarray, dy: int, dx: int) -> np.ndarray:
     """``image`` zero-padded and cropped so that output[i, j] = image[i + dy, j + dx]."""
     pad = 16
     padded = np.pad(image, ((pad, pad), (pad, pad), (0, 0)))
-    return padded[pad + dy: pad + dy + image.shape[0], pad + dx: pad + dx + image.shape[1]]
+    return padded[pad + dy : pad + dy + image.shape[0], pad + dx : pad + dx + image.shape[1]]
 
 
 def test_pad_crop_shifts_each_image_by_whole_pixels_within_the_padding(images):
@@ -163,8 +165,12 @@ def test_pad_crop_shifts_each_image_by_whole_pixels_within_the_padding(images):
     out = np.asarray(RandomPadCrop(padding=4, seed=1)(x, training=True))
     found = set()
     for original, augmented in zip(x, out):
-        shifts = [(dy, dx) for dy in range(-4, 5) for dx in range(-4, 5)
-                  if np.array_equal(shifted(original, dy, dx), augmented)]
+        shifts = [
+            (dy, dx)
+            for dy in range(-4, 5)
+            for dx in range(-4, 5)
+            if np.array_equal(shifted(original, dy, dx), augmented)
+        ]
         assert len(shifts) == 1
         found.add(shifts[0])
     assert len(found) > 1  # a random offset per image, not one per batch
@@ -175,8 +181,13 @@ def test_pad_crop_with_flip_gives_shifted_images_some_of_them_mirrored(images):
     out = np.asarray(RandomPadCrop(padding=2, horizontal_flip=True, seed=0)(x, training=True))
     mirrored = []
     for original, augmented in zip(x, out):
-        candidates = [(flip, dy, dx) for flip in (False, True) for dy in range(-2, 3) for dx in range(-2, 3)
-                      if np.array_equal(shifted(original, dy, dx), augmented[:, ::-1] if flip else augmented)]
+        candidates = [
+            (flip, dy, dx)
+            for flip in (False, True)
+            for dy in range(-2, 3)
+            for dx in range(-2, 3)
+            if np.array_equal(shifted(original, dy, dx), augmented[:, ::-1] if flip else augmented)
+        ]
         assert len(candidates) == 1
         mirrored.append(candidates[0][0])
     assert any(mirrored) and not all(mirrored)
@@ -208,8 +219,9 @@ def test_cutout_paints_one_grey_square_of_at_most_size_squared_pixels(images):
 
 def test_augmenter_runs_inside_the_tf_data_pipeline_on_training_batches(images):
     labels = np.arange(len(images)) % 10
-    augmented = make_dataset(images, labels, batch_size=12, shuffle=False,
-                             augment=build_augmenter("recommended", seed=0))
+    augmented = make_dataset(
+        images, labels, batch_size=12, shuffle=False, augment=build_augmenter("recommended", seed=0)
+    )
     batch = next(iter(augmented))[0].numpy()
     assert batch.shape == images.shape and not np.array_equal(batch, as_float(images))
 
@@ -246,8 +258,9 @@ def test_preview_rows_hold_k_augmented_versions_that_differ_from_the_original(im
 
 def test_preview_labels_rows_with_class_names_when_given(images):
     labels = np.arange(len(images)) % 10
-    figure = plot_augmentation_preview(images, None, n_images=2, n_augmented=1, y=labels,
-                                       class_names=tuple(f"class{i}" for i in range(10)))
+    figure = plot_augmentation_preview(
+        images, None, n_images=2, n_augmented=1, y=labels, class_names=tuple(f"class{i}" for i in range(10))
+    )
     indices, _, _ = augment_examples(images, None, n_images=2, n_augmented=1)
     assert figure.axes[0].get_ylabel() == f"img {indices[0]}\nclass{labels[indices[0]]}"
 

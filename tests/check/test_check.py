@@ -61,12 +61,14 @@ def test_every_rule_is_documented_with_before_and_after_code():
 def test_original_training_notebook_reports_each_legacy_pattern_in_its_cell():
     findings = check_notebook(FIXTURES / "original_training.ipynb")
     assert rules_and_cells(findings) == {
-        (4, "K3011"),                    # ssl._create_unverified_context
-        (5, "K3001"),                    # np_utils import and to_categorical calls
-        (6, "K3002"),                    # keras.layers.core / keras.layers.convolutional
-        (7, "K3009"), (7, "K3010"),      # input_shape=, Conv2D(64, 3, 3)
-        (8, "K3006"), (8, "K3007"),      # RMSprop(lr=..., decay=...)
-        (11, "K3008"),                   # save_weights('cifar10_weights.h5')
+        (4, "K3011"),  # ssl._create_unverified_context
+        (5, "K3001"),  # np_utils import and to_categorical calls
+        (6, "K3002"),  # keras.layers.core / keras.layers.convolutional
+        (7, "K3009"),
+        (7, "K3010"),  # input_shape=, Conv2D(64, 3, 3)
+        (8, "K3006"),
+        (8, "K3007"),  # RMSprop(lr=..., decay=...)
+        (11, "K3008"),  # save_weights('cifar10_weights.h5')
     }
 
 
@@ -78,18 +80,25 @@ def test_original_training_notebook_locates_the_silent_conv2d_line():
 def test_original_augmentation_notebook_reports_each_legacy_pattern_in_its_cell():
     findings = check_notebook(FIXTURES / "original_augmentation.ipynb")
     assert rules_and_cells(findings) == {
-        (2, "K3005"), (2, "K3001"),      # imports of ImageDataGenerator and np_utils
-        (3, "K3011"), (3, "K3001"),      # unverified TLS, to_categorical
-        (6, "K3005"),                    # ImageDataGenerator(rotation_range=40, ...)
-        (8, "K3003"), (8, "K3004"),      # fit_generator(samples_per_epoch=, nb_epoch=)
-        (8, "K3012"),                    # validation_data=(X_test, Y_test), then evaluate
+        (2, "K3005"),
+        (2, "K3001"),  # imports of ImageDataGenerator and np_utils
+        (3, "K3011"),
+        (3, "K3001"),  # unverified TLS, to_categorical
+        (6, "K3005"),  # ImageDataGenerator(rotation_range=40, ...)
+        (8, "K3003"),
+        (8, "K3004"),  # fit_generator(samples_per_epoch=, nb_epoch=)
+        (8, "K3012"),  # validation_data=(X_test, Y_test), then evaluate
     }
 
 
 def test_lines_under_a_cell_magic_keep_their_numbers():
     findings = check_notebook(FIXTURES / "original_augmentation.ipynb")
     assert {(f.line, f.rule) for f in findings if f.cell == 8} == {
-        (4, "K3003"), (5, "K3004"), (6, "K3004"), (6, "K3012")}
+        (4, "K3003"),
+        (5, "K3004"),
+        (6, "K3004"),
+        (6, "K3012"),
+    }
 
 
 def test_magics_shell_escapes_and_help_lines_are_skipped_without_shifting_lines():
@@ -181,8 +190,7 @@ def test_cli_json_lists_checked_files_and_every_finding(capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["checked"] == [str(notebook)]
     assert len(report["findings"]) == 11
-    assert set(report["findings"][0]) == {
-        "path", "cell", "line", "col", "rule", "title", "message", "fix", "code"}
+    assert set(report["findings"][0]) == {"path", "cell", "line", "col", "rule", "title", "message", "fix", "code"}
 
 
 @pytest.mark.parametrize(
@@ -190,11 +198,12 @@ def test_cli_json_lists_checked_files_and_every_finding(capsys):
     [
         (lambda tmp: tmp / "missing.ipynb", "does not exist"),
         (lambda tmp: (tmp / "notes.txt").write_text("x") and tmp / "notes.txt", "not a notebook"),
-        (lambda tmp: (tmp / "broken.ipynb").write_text("{not json") and tmp / "broken.ipynb",
-         "not a readable Jupyter notebook"),
+        (
+            lambda tmp: (tmp / "broken.ipynb").write_text("{not json") and tmp / "broken.ipynb",
+            "not a readable Jupyter notebook",
+        ),
         (lambda tmp: (tmp / "empty").mkdir() or tmp / "empty", "holds no .ipynb"),
-        (lambda tmp: (tmp / "latin1.py").write_bytes(b"x = '\xe9'\n") and tmp / "latin1.py",
-         "UTF-8"),
+        (lambda tmp: (tmp / "latin1.py").write_bytes(b"x = '\xe9'\n") and tmp / "latin1.py", "UTF-8"),
     ],
     ids=["missing", "other-kind", "malformed-notebook", "empty-folder", "not-utf8"],
 )
@@ -210,16 +219,23 @@ def test_unreadable_input_raises_before_anything_is_checked(tmp_path):
 
 
 def test_checker_does_not_import_tensorflow():
-    code = ("import sys, cifar_lab.check as c; c.check_paths(['tests/check/fixtures']);"
-            "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
+    code = (
+        "import sys, cifar_lab.check as c; c.check_paths(['tests/check/fixtures']);"
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize(
     "cell",
-    ["%matplotlib inline\nimport keras", "%%bash\necho hi\necho there", "x = 1  # why?\nobj?",
-     "for f in files:\n    !cp $f backup/ \\\n        --force\ny = 2", "print 'py2'\n!ls"],
+    [
+        "%matplotlib inline\nimport keras",
+        "%%bash\necho hi\necho there",
+        "x = 1  # why?\nobj?",
+        "for f in files:\n    !cp $f backup/ \\\n        --force\ny = 2",
+        "print 'py2'\n!ls",
+    ],
     ids=["line-magic", "cell-magic", "help", "continued-shell", "unparseable"],
 )
 def test_ipython_cells_keep_their_line_count(cell):

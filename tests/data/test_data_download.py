@@ -27,7 +27,7 @@ pytestmark = pytest.mark.timeout(60)  # a hung transfer fails the test instead o
 class _Handler(BaseHTTPRequestHandler):
     timeout = 10  # seconds a connection may idle, so a stuck client cannot hold the server
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         self.server.requests += 1  # counted first, so the client cannot finish before the count
         payload = self.server.payload
         self.send_response(200)
@@ -93,7 +93,9 @@ def test_download_over_verified_https_writes_the_file(serve, trust_test_ca, tmp_
 
 def test_checksum_mismatch_discards_the_download(serve, trust_test_ca, tmp_path):
     remote = RemoteFile("file.bin", serve(PAYLOAD).url + "/file", "0" * 64)
-    with pytest.raises(ChecksumError, match=rf"has SHA-256 {PAYLOAD_SHA256}, not the published 0+, so it was discarded"):
+    with pytest.raises(
+        ChecksumError, match=rf"has SHA-256 {PAYLOAD_SHA256}, not the published 0+, so it was discarded"
+    ):
         download(remote, tmp_path / "home", progress=False)
     assert list((tmp_path / "home").iterdir()) == []
 
@@ -162,4 +164,3 @@ def test_cifar10_never_falls_back_on_a_certificate_failure(serve, isolated_data_
         warnings.simplefilter("error", SyntheticFallbackWarning)
         with pytest.raises(DownloadError, match="could not be verified"):
             load_cifar10("cifar10", data_home=tmp_path / "home", remote=remote)
-

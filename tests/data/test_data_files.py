@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from fake_cifar import BATCH_DIR, batch_dict, official_pickle
 
-from cifar_lab.data.archive import CifarFormatError
 from cifar_lab.data import CLASS_NAMES, load_cifar10
+from cifar_lab.data.archive import CifarFormatError
 from cifar_lab.data.safe_pickle import UnsafePickleError, load_batch_pickle
 
 

@@ -34,7 +34,12 @@ def test_split_without_seed_is_exactly_keras_validation_split(n, fraction):
     x, y = np.arange(n), np.arange(n) % 10
     (keras_x_train, keras_y_train), (keras_x_val, keras_y_val) = train_validation_split((x, y), fraction)
     x_train, y_train, x_val, y_val = split_validation(x, y, fraction)
-    for ours, theirs in [(x_train, keras_x_train), (y_train, keras_y_train), (x_val, keras_x_val), (y_val, keras_y_val)]:
+    for ours, theirs in [
+        (x_train, keras_x_train),
+        (y_train, keras_y_train),
+        (x_val, keras_x_val),
+        (y_val, keras_y_val),
+    ]:
         np.testing.assert_array_equal(ours, theirs)
 
 

@@ -77,8 +77,14 @@ def test_unmemorised_canaries_average_about_log2_e_bits_of_exposure():
 
 def _canaries(included: list[bool], labels: list[int] | None = None) -> Canaries:
     n = len(included)
-    return Canaries(np.zeros((n, 2, 2, 3), np.uint8), np.array(labels or [1] * n), np.array(included),
-                    np.empty(0, np.int64), "noise", 0)
+    return Canaries(
+        np.zeros((n, 2, 2, 3), np.uint8),
+        np.array(labels or [1] * n),
+        np.array(included),
+        np.empty(0, np.int64),
+        "noise",
+        0,
+    )
 
 
 def test_report_on_perfectly_memorised_canaries():

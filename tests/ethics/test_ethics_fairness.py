@@ -53,7 +53,8 @@ def test_per_class_precision_recall_f1_match_sklearn():
     for c, name in enumerate(NAMES):
         row = report["per_class"][name]
         assert (row["precision"], row["recall"], row["f1"], row["support"]) == pytest.approx(
-            (precision[c], recall[c], f1[c], support[c]))
+            (precision[c], recall[c], f1[c], support[c])
+        )
 
 
 def test_per_class_false_positive_and_negative_rates_match_sklearn_one_vs_rest():
@@ -73,7 +74,9 @@ def test_each_recall_lies_inside_its_interval():
 def test_a_large_gap_on_many_images_is_reported_as_larger_than_noise():
     report = per_class_disparity(*noisy_predictions(4000), NAMES)
     assert (report["worst_class"], report["best_class"]) == ("cat", "plane")
-    assert report["recall_ratio"] == pytest.approx(report["per_class"]["cat"]["recall"] / report["per_class"]["plane"]["recall"])
+    assert report["recall_ratio"] == pytest.approx(
+        report["per_class"]["cat"]["recall"] / report["per_class"]["plane"]["recall"]
+    )
     assert not report["gap_within_noise"] and "larger than noise" in report["statement"]
     assert "cat" in report["classes_below_accuracy"]
 

@@ -151,6 +151,7 @@ def test_balanced_indices_respect_the_cap():
 def test_membership_inference_reports_overall_per_class_and_by_correctness():
     rng = np.random.default_rng(5)
     labels = np.repeat(np.arange(3), 40)
+
     # Members get their true class with probability 0.9, non-members a flatter 0.5: a clear signal.
     def proba(confidence: float) -> np.ndarray:
         p = np.full((labels.size, 3), (1 - confidence) / 2)

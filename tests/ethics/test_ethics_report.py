@@ -12,12 +12,12 @@ import pytest
 from sklearn.metrics import recall_score
 
 import cifar_lab.ethics.card as model_card
-from cifar_lab.ethics.canaries import make_canaries, training_set
 from cifar_lab.data import make_synthetic
 from cifar_lab.ethics import ethics_report
-from cifar_lab.evaluate import predict_proba
 from cifar_lab.ethics.bibliography import BIBLIOGRAPHY
+from cifar_lab.ethics.canaries import make_canaries, training_set
 from cifar_lab.ethics.card import format_number, render_markdown
+from cifar_lab.evaluate import predict_proba
 from cifar_lab.train import train_model
 
 PARAMETERS = {"model": "tiny_mlp", "epochs": 2, "batch_size": 64, "seed": 0, "learning_rate": None}
@@ -25,13 +25,16 @@ PARAMETERS = {"model": "tiny_mlp", "epochs": 2, "batch_size": 64, "seed": 0, "le
 
 def tiny_model() -> keras.Model:
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input((32, 32, 3)),
-        keras.layers.AveragePooling2D(4),
-        keras.layers.Flatten(),
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ], name="tiny_mlp")
+    model = keras.Sequential(
+        [
+            keras.Input((32, 32, 3)),
+            keras.layers.AveragePooling2D(4),
+            keras.layers.Flatten(),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ],
+        name="tiny_mlp",
+    )
     model.compile(keras.optimizers.Adam(1e-2), "categorical_crossentropy", metrics=["accuracy"])
     return model
 
@@ -50,8 +53,9 @@ def trained():
 def report(trained, tmp_path_factory):
     data, canaries, members, model = trained
     out_dir = tmp_path_factory.mktemp("ethics")
-    card = ethics_report(model, data, out_dir, member_indices=members, canaries=canaries, max_members=150,
-                         parameters=PARAMETERS)
+    card = ethics_report(
+        model, data, out_dir, member_indices=members, canaries=canaries, max_members=150, parameters=PARAMETERS
+    )
     return card, out_dir
 
 
@@ -70,7 +74,12 @@ def numeric_leaves(value, path=()):
 def test_report_writes_the_card_and_every_figure(report):
     card, out_dir = report
     assert {p.name for p in out_dir.iterdir()} == {
-        "model_card.md", "model_card.json", "per_class_recall.png", "attack_roc.png", "canary_exposure.png"}
+        "model_card.md",
+        "model_card.json",
+        "per_class_recall.png",
+        "attack_roc.png",
+        "canary_exposure.png",
+    }
     for name in card["figures"].values():
         assert (out_dir / name).read_bytes().startswith(b"\x89PNG")
 
@@ -89,7 +98,11 @@ def test_synthetic_data_puts_a_banner_at_the_top_of_the_card(report):
 
 def test_a_card_on_real_data_has_no_synthetic_banner(report):
     card, _ = report
-    real = {**card, "synthetic_data": False, "data": {**card["data"], "synthetic": False, "source": "cifar-10-python.tar.gz"}}
+    real = {
+        **card,
+        "synthetic_data": False,
+        "data": {**card["data"], "synthetic": False, "source": "cifar-10-python.tar.gz"},
+    }
     assert "SYNTHETIC" not in render_markdown(real)
 
 
@@ -129,14 +142,28 @@ def test_membership_attacks_use_balanced_members_and_non_members(report):
     card, _ = report
     mia = card["membership_inference"]
     assert mia["n_per_side"] == 150
-    assert {m["n_members"] for m in mia["overall"].values()} == {m["n_nonmembers"] for m in mia["overall"].values()} == {150}
+    assert (
+        {m["n_members"] for m in mia["overall"].values()}
+        == {m["n_nonmembers"] for m in mia["overall"].values()}
+        == {150}
+    )
 
 
 def test_card_has_the_model_card_sections_and_says_the_brightness_groups_are_an_analogue(report):
     _, out_dir = report
     markdown = (out_dir / "model_card.md").read_text()
-    for section in ("Model details", "Intended use", "Factors", "Metrics", "Evaluation data", "Training data",
-                    "Quantitative analyses", "Ethical considerations", "Caveats and recommendations", "References"):
+    for section in (
+        "Model details",
+        "Intended use",
+        "Factors",
+        "Metrics",
+        "Evaluation data",
+        "Training data",
+        "Quantitative analyses",
+        "Ethical considerations",
+        "Caveats and recommendations",
+        "References",
+    ):
         assert f"## {section}" in markdown
     assert "analogue, not a demographic measure" in markdown
     assert "80 Million Tiny Images" in markdown and "face recognition" in markdown
@@ -145,8 +172,11 @@ def test_card_has_the_model_card_sections_and_says_the_brightness_groups_are_an_
 def test_every_citation_is_in_the_bibliography_and_every_reference_is_cited(report):
     _, out_dir = report
     body, references = (out_dir / "model_card.md").read_text().split("## References")
-    cited = {key for group in re.findall(r"\[([A-Z][A-Za-z]+\d{4}(?:; [A-Z][A-Za-z]+\d{4})*)\]", body)
-             for key in group.split("; ")}
+    cited = {
+        key
+        for group in re.findall(r"\[([A-Z][A-Za-z]+\d{4}(?:; [A-Z][A-Za-z]+\d{4})*)\]", body)
+        for key in group.split("; ")
+    }
     assert cited == set(BIBLIOGRAPHY)
     assert all(f"[{key}]" in references for key in BIBLIOGRAPHY)
 

@@ -36,7 +36,8 @@ def test_normalized_confusion_matches_sklearn_normalize_true(labels):
 def test_per_class_metrics_match_sklearn_with_zero_division_zero(labels):
     y_true, y_pred = labels
     precision, recall, f1, support = skm.precision_recall_fscore_support(
-        y_true, y_pred, labels=range(10), zero_division=0)
+        y_true, y_pred, labels=range(10), zero_division=0
+    )
     got = evaluate.per_class_metrics(y_true, y_pred)
     np.testing.assert_allclose(got["precision"], precision)
     np.testing.assert_allclose(got["recall"], recall)
@@ -74,7 +75,7 @@ def test_most_confident_mistakes_are_wrong_and_sorted_by_confidence():
 
 def test_figures_are_drawn_with_one_panel_per_metric_and_labelled_axes(labels):
     y_true, y_pred = labels
-    curves = evaluate.plot_learning_curves({"loss": [2, 1], "val_loss": [2, 1.5], "accuracy": [.3, .5]})
+    curves = evaluate.plot_learning_curves({"loss": [2, 1], "val_loss": [2, 1.5], "accuracy": [0.3, 0.5]})
     assert len(curves.axes) == 2
     assert len(curves.axes[0].lines) == 2  # training and validation
     heat = evaluate.plot_confusion_matrix(evaluate.confusion_matrix(y_true, y_pred), [str(i) for i in range(10)])
@@ -97,8 +98,12 @@ def test_learning_curves_without_known_metrics_is_a_clear_error():
 def _tiny_models(count):
     import keras
 
-    return [keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(),
-                              keras.layers.Dense(10, activation="softmax")]) for _ in range(count)]
+    return [
+        keras.Sequential(
+            [keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
+        )
+        for _ in range(count)
+    ]
 
 
 def test_predicting_with_many_fresh_models_raises_no_retracing_warning(caplog):

@@ -4,10 +4,9 @@ import numpy as np
 import pytest
 
 from cifar_lab import files
-from cifar_lab.models import load_model, save_model
 from cifar_lab.evaluate import predict_proba
+from cifar_lab.models import build_model, load_model, save_model
 from cifar_lab.models.hardware import bfloat16_support, cpu_flags
-from cifar_lab.models import build_model
 from cifar_lab.train import train_model
 
 
@@ -36,7 +35,10 @@ def test_save_model_writes_the_originals_artefacts_and_the_native_file(trained):
     models, _, directory = trained
     paths = save_model(models["original"], directory / "artefacts")
     assert sorted(p.name for p in (directory / "artefacts").iterdir()) == [
-        "model.json", "model.keras", "model.weights.h5"]
+        "model.json",
+        "model.keras",
+        "model.weights.h5",
+    ]
     assert '"class_name": "Sequential"' in paths["json"].read_text()
 
 

@@ -27,8 +27,8 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from cifar_lab.runner.execution import CurrentPythonKernelManager
 from cifar_lab.models.hardware import cpu_flags
+from cifar_lab.runner.execution import CurrentPythonKernelManager
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "notebooks"

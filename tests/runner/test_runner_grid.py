@@ -49,17 +49,35 @@ def swept(tmp_path_factory):
     """The sweep run once through the CLI with --jobs 2: (exit code, sweep directory)."""
     directory = tmp_path_factory.mktemp("grid")
     run_dir = directory / "sweep"
-    code = main(["grid", str(write_sweep(directory)), "--jobs", "2", "--notebooks-dir", str(FIXTURES),
-                 "--run-dir", str(run_dir)])
+    code = main(
+        [
+            "grid",
+            str(write_sweep(directory)),
+            "--jobs",
+            "2",
+            "--notebooks-dir",
+            str(FIXTURES),
+            "--run-dir",
+            str(run_dir),
+        ]
+    )
     return code, run_dir
 
 
 def test_combinations_follow_the_grid_order_in_readable_directories(tmp_path):
     combos = plan_sweep(load_sweep(write_sweep(tmp_path)), FIXTURES)
     assert [c.values for c in combos] == [
-        {"epochs": 1, "fail": False}, {"epochs": 1, "fail": True}, {"epochs": 2, "fail": False}, {"epochs": 2, "fail": True}
+        {"epochs": 1, "fail": False},
+        {"epochs": 1, "fail": True},
+        {"epochs": 2, "fail": False},
+        {"epochs": 2, "fail": True},
     ]
-    assert [c.name for c in combos] == ["epochs-1_fail-False", "epochs-1_fail-True", "epochs-2_fail-False", "epochs-2_fail-True"]
+    assert [c.name for c in combos] == [
+        "epochs-1_fail-False",
+        "epochs-1_fail-True",
+        "epochs-2_fail-False",
+        "epochs-2_fail-True",
+    ]
     assert combos[0].plan.run_dir == (Path("runs") / "sweep" / "epochs-1_fail-False").resolve()
     assert combos[0].plan.notebooks[0].parameters["sleep_s"] == 1.0, "base params are coerced too"
 
@@ -97,7 +115,10 @@ def test_a_failed_combination_is_recorded_with_its_error_and_the_others_complete
     results = results_by_name(run_dir)
     assert code == 1, "a sweep with failures exits non-zero"
     assert {name: r["status"] for name, r in results.items()} == {
-        "epochs-1_fail-False": "done", "epochs-1_fail-True": "failed", "epochs-2_fail-False": "done", "epochs-2_fail-True": "failed"
+        "epochs-1_fail-False": "done",
+        "epochs-1_fail-True": "failed",
+        "epochs-2_fail-False": "done",
+        "epochs-2_fail-True": "failed",
     }
     assert "RuntimeError: asked to fail" in results["epochs-2_fail-True"]["error"]
     assert results["epochs-2_fail-False"]["metrics"]["02_second"]["accuracy"] == round(2 / 3, 4)
@@ -108,7 +129,10 @@ def test_results_are_written_as_csv_markdown_and_a_plot(swept):
     with open(run_dir / "results.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [(r["epochs"], r["fail"], r["status"], r["accuracy"]) for r in rows] == [
-        ("1", "False", "done", "0.5"), ("1", "True", "failed", ""), ("2", "False", "done", "0.6667"), ("2", "True", "failed", "")
+        ("1", "False", "done", "0.5"),
+        ("1", "True", "failed", ""),
+        ("2", "False", "done", "0.6667"),
+        ("2", "True", "failed", ""),
     ]
     assert rows[1]["error"].startswith("02_second failed at In [")
     markdown = (run_dir / "results.md").read_text().splitlines()
@@ -131,7 +155,9 @@ def test_rerunning_a_sweep_skips_completed_combinations_and_retries_failed_ones(
     copy = Path(shutil.copytree(run_dir, tmp_path / "sweep"))
     result = run_grid(write_sweep(tmp_path), notebooks_dir=FIXTURES, run_dir=copy)  # --jobs 1: in this process
     assert "4 combinations into" in (out := capsys.readouterr().out) and "2 already done, 2 to run" in out
-    started_by = {name: json.loads((copy / name / "kernel.json").read_text())["parent_pid"] for name in results_by_name(copy)}
+    started_by = {
+        name: json.loads((copy / name / "kernel.json").read_text())["parent_pid"] for name in results_by_name(copy)
+    }
     assert started_by["epochs-1_fail-True"] == os.getpid() == started_by["epochs-2_fail-True"], "failed ones ran again"
     assert os.getpid() not in (started_by["epochs-1_fail-False"], started_by["epochs-2_fail-False"])
     assert executions(copy / "epochs-1_fail-False") == ["02_second"], "completed ones did not run again"
@@ -174,8 +200,22 @@ def test_jobs_below_one_is_refused():
 
 
 def test_a_figure_reported_by_two_notebooks_is_named_with_its_notebook():
-    results = [{"combination": {"seed": 0}, "status": "done", "seconds": 1.0, "error": None,
-                "metrics": {"02_cnn": {"accuracy": 0.5, "params": 10}, "03_aug": {"accuracy": 0.6}}}]
+    results = [
+        {
+            "combination": {"seed": 0},
+            "status": "done",
+            "seconds": 1.0,
+            "error": None,
+            "metrics": {"02_cnn": {"accuracy": 0.5, "params": 10}, "03_aug": {"accuracy": 0.6}},
+        }
+    ]
     row = results_table(results, ["seed"])[0]
-    assert row == {"seed": 0, "status": "done", "seconds": 1.0, "02_cnn.accuracy": 0.5, "params": 10,
-                   "03_aug.accuracy": 0.6, "error": ""}
+    assert row == {
+        "seed": 0,
+        "status": "done",
+        "seconds": 1.0,
+        "02_cnn.accuracy": 0.5,
+        "params": 10,
+        "03_aug.accuracy": 0.6,
+        "error": "",
+    }

@@ -9,8 +9,13 @@ from cifar_lab.runner.parameters import Parameter, ParameterError, check_names, 
 
 def write_notebook(path, parameters_source, tagged_cells=1):
     cells = [
-        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": parameters_source,
-         "outputs": [], "execution_count": None}
+        {
+            "cell_type": "code",
+            "metadata": {"tags": ["parameters"]},
+            "source": parameters_source,
+            "outputs": [],
+            "execution_count": None,
+        }
         for _ in range(tagged_cells)
     ]
     cells.append({"cell_type": "code", "metadata": {}, "source": "print(1)", "outputs": [], "execution_count": None})
@@ -19,7 +24,10 @@ def write_notebook(path, parameters_source, tagged_cells=1):
 
 
 def test_reads_annotated_names_types_and_defaults_in_order(tmp_path):
-    source = '# None: from the preset\npreset: str = "quick"\nepochs: int | None = None\nlr: "float | None" = 0.1\nflag: bool = False'
+    source = (
+        '# None: from the preset\npreset: str = "quick"\nepochs: int | None = None\n'
+        'lr: "float | None" = 0.1\nflag: bool = False'
+    )
     declared = read_parameters(write_notebook(tmp_path / "n.ipynb", source))
     assert list(declared) == ["preset", "epochs", "lr", "flag"]
     assert declared["preset"] == Parameter("preset", str, optional=False, default="quick")
@@ -86,7 +94,14 @@ def test_strings_from_the_command_line_are_coerced_to_the_declared_type(kind, op
 
 @pytest.mark.parametrize(
     ("kind", "optional", "value"),
-    [(int, True, "3.5"), (int, False, "None"), (int, True, True), (bool, False, "maybe"), (str, False, 3), (float, False, None)],
+    [
+        (int, True, "3.5"),
+        (int, False, "None"),
+        (int, True, True),
+        (bool, False, "maybe"),
+        (str, False, 3),
+        (float, False, None),
+    ],
 )
 def test_values_that_do_not_fit_the_declared_type_are_refused_with_an_example(kind, optional, value):
     with pytest.raises(ParameterError, match=r"Parameter 'x' is declared .* e\.g\. -p x "):
@@ -101,5 +116,8 @@ def test_typed_values_are_kept_and_an_int_is_accepted_as_a_float():
 
 def test_unknown_name_error_suggests_the_closest_declared_name():
     declared = {"epochs": Parameter("epochs", int, True, None), "seed": Parameter("seed", int, True, None)}
-    with pytest.raises(ParameterError, match=r"Unknown parameter 'epoch' for nb\. Did you mean 'epochs'\? Valid parameters: epochs, seed\."):
+    with pytest.raises(
+        ParameterError,
+        match=r"Unknown parameter 'epoch' for nb\. Did you mean 'epochs'\? Valid parameters: epochs, seed\.",
+    ):
         check_names({"seed": 1, "epoch": 2}, declared, where="nb")

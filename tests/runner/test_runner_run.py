@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from cifar_lab.runner import plan as run_plan
 from cifar_lab.cli import main
 from cifar_lab.presets import CELL_TIMEOUT_S
-from cifar_lab.runner.plan import plan_run
 from cifar_lab.rundir import STATE_FILE
+from cifar_lab.runner import plan as run_plan
+from cifar_lab.runner.plan import plan_run
 from cifar_lab.runner.run import NotebookOutcome, RunResult, format_summary, run_notebooks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -59,7 +59,11 @@ def test_the_resume_record_shows_what_each_notebook_was_given(completed):
     state = json.loads((completed.run_dir / STATE_FILE).read_text())
     assert state["notebooks"]["01_first"]["status"] == "done"
     assert state["notebooks"]["01_first"]["parameters"] == {
-        "preset": "ci", "run_dir": str(completed.run_dir), "data": "007", "epochs": 3, "learning_rate": 0.001
+        "preset": "ci",
+        "run_dir": str(completed.run_dir),
+        "data": "007",
+        "epochs": 3,
+        "learning_rate": 0.001,
     }
 
 
@@ -167,11 +171,23 @@ def test_preset_cell_timeout_applies_by_default(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-p", "epoch", "3"], "Unknown parameter 'epoch' for the selected notebooks (01_first, 02_second). Did you mean 'epochs'?"),
-        (["-p", "epochs", "three"], "Parameter 'epochs' is declared `int | None`, but the value for 01_first is 'three'"),
+        (
+            ["-p", "epoch", "3"],
+            "Unknown parameter 'epoch' for the selected notebooks (01_first, 02_second). Did you mean 'epochs'?",
+        ),
+        (
+            ["-p", "epochs", "three"],
+            "Parameter 'epochs' is declared `int | None`, but the value for 01_first is 'three'",
+        ),
         (["--preset", "quik"], "Unknown preset 'quik'. Did you mean 'quick'?"),
-        (["--notebooks", "07"], "--notebooks '07' matches 0 notebooks; give a number prefix that picks exactly one of: 01_first, 02_second"),
-        (["--notebooks", "02", "--data", "synthetic"], "Unknown parameter 'data' for the selected notebooks (02_second)"),
+        (
+            ["--notebooks", "07"],
+            "--notebooks '07' matches 0 notebooks; give a number prefix that picks exactly one of: 01_first, 02_second",
+        ),
+        (
+            ["--notebooks", "02", "--data", "synthetic"],
+            "Unknown parameter 'data' for the selected notebooks (02_second)",
+        ),
         (["--data", "synthetic", "-p", "data", "auto"], "data is given twice ('synthetic' and 'auto'); keep one."),
         (["-p", "epochs", "1", "-p", "epochs", "2"], "-p epochs is given twice ('1' and '2'); keep one."),
         (["-p", "preset", "full"], "Give the preset and the run directory with --preset and --run-dir, not -p."),
@@ -244,9 +260,24 @@ def wait_until_gone(pid, seconds=30):
 def start_run_and_wait_for_second_notebook(run_dir):
     """Start ``cifar-lab run`` whose second notebook hangs; return once its kernel is in the hanging cell."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "cifar_lab.cli", "run", "--preset", "ci", "--notebooks-dir", str(FIXTURES),
-         "--run-dir", str(run_dir), "-p", "sleep_s", "120"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "cifar_lab.cli",
+            "run",
+            "--preset",
+            "ci",
+            "--notebooks-dir",
+            str(FIXTURES),
+            "--run-dir",
+            str(run_dir),
+            "-p",
+            "sleep_s",
+            "120",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 120
     while not sleep_cell_is_running(run_dir / "notebooks" / ".02_second.partial.ipynb"):
@@ -264,8 +295,10 @@ def sleep_cell_is_running(partial):
         cells = json.loads(partial.read_text())["cells"]
     except (OSError, ValueError):  # not written yet, or caught half-written
         return False
-    return any("time.sleep" in "".join(cell["source"])
-               and cell["metadata"].get("papermill", {}).get("status") == "running" for cell in cells)
+    return any(
+        "time.sleep" in "".join(cell["source"]) and cell["metadata"].get("papermill", {}).get("status") == "running"
+        for cell in cells
+    )
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the kernel")

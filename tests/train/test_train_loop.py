@@ -29,8 +29,9 @@ def test_dataset_keeps_int_labels_when_one_hot_is_off(tiny):
 
 
 def _order(x, y, seed):
-    return np.concatenate([b.numpy() for _, b in make_dataset(x, y, batch_size=16, shuffle=True, seed=seed,
-                                                              one_hot=False)])
+    return np.concatenate(
+        [b.numpy() for _, b in make_dataset(x, y, batch_size=16, shuffle=True, seed=seed, one_hot=False)]
+    )
 
 
 def test_shuffling_is_a_seeded_permutation(tiny):
@@ -75,8 +76,9 @@ def test_one_hot_labels_are_a_clear_error_naming_the_fix(tiny):
 
 def _train(x, y, seed, **kwargs):
     model = build_model("original", seed=seed)
-    result = train_model(model, x, y, validation=(x[:16], y[:16]), epochs=2, batch_size=16, seed=seed,
-                         verbose="silent", **kwargs)
+    result = train_model(
+        model, x, y, validation=(x[:16], y[:16]), epochs=2, batch_size=16, seed=seed, verbose="silent", **kwargs
+    )
     return model, result
 
 
@@ -156,8 +158,16 @@ def test_same_seed_with_augmentation_and_batch_norm_gives_identical_weights(tiny
     weights = []
     for _ in range(2):
         model = build_model("fast_cnn", seed=3)
-        train_model(model, x, y, epochs=1, batch_size=16, seed=3, augment=build_augmenter("recommended", seed=3),
-                    verbose="silent")
+        train_model(
+            model,
+            x,
+            y,
+            epochs=1,
+            batch_size=16,
+            seed=3,
+            augment=build_augmenter("recommended", seed=3),
+            verbose="silent",
+        )
         weights.append(model.get_weights())
     assert all(np.array_equal(a, b) for a, b in zip(*weights))
 

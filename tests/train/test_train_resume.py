@@ -11,9 +11,9 @@ import time
 import numpy as np
 import pytest
 
-from cifar_lab.train.checkpoint import read_checkpoint_state
 from cifar_lab.models import build_model
 from cifar_lab.train import train_model
+from cifar_lab.train.checkpoint import read_checkpoint_state
 
 # A training run in its own process, so the test can kill it as a crash or Ctrl-C would.
 TRAINING_SCRIPT = textwrap.dedent("""
@@ -74,16 +74,18 @@ def test_resuming_with_a_different_optimizer_is_a_clear_error(tiny, tmp_path):
     x, y = tiny
     train_model(build_model("original"), x, y, epochs=1, batch_size=32, run_dir=tmp_path, verbose="silent")
     with pytest.raises(ValueError, match="with RMSprop.*new run_dir"):
-        train_model(build_model("original", optimizer="adam"), x, y, epochs=2, batch_size=32, run_dir=tmp_path,
-                    verbose="silent")
+        train_model(
+            build_model("original", optimizer="adam"), x, y, epochs=2, batch_size=32, run_dir=tmp_path, verbose="silent"
+        )
 
 
 @pytest.mark.slow
 def test_a_killed_training_process_resumes_losing_at_most_one_epoch(tmp_path):
     run_dir = tmp_path / "run"
     command = [sys.executable, "-c", TRAINING_SCRIPT, str(run_dir)]
-    process = subprocess.Popen(command + ["1000"], stdout=subprocess.PIPE, text=True,
-                               env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    process = subprocess.Popen(
+        command + ["1000"], stdout=subprocess.PIPE, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    )
     printed = 0
     deadline = time.monotonic() + 240
     for line in process.stdout:
@@ -100,11 +102,17 @@ def test_a_killed_training_process_resumes_losing_at_most_one_epoch(tmp_path):
     assert printed <= saved <= printed + 1
     assert not [p.name for p in run_dir.iterdir() if ".tmp" in p.name]
 
-    resumed = subprocess.run(command + [str(saved + 1)], capture_output=True, text=True, timeout=240,
-                             env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    resumed = subprocess.run(
+        command + [str(saved + 1)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert f"after epoch {saved}" in resumed.stdout
     assert [line.split(" - ")[0] for line in resumed.stdout.splitlines() if line.startswith("epoch")] == [
-        f"epoch {saved + 1}/{saved + 1}"]
+        f"epoch {saved + 1}/{saved + 1}"
+    ]
     state = json.loads((run_dir / "checkpoint.json").read_text())
     assert state["epochs_completed"] == saved + 1 and len(state["history"]["loss"]) == saved + 1
