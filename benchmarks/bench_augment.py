@@ -23,19 +23,19 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from cifar_lab.augment import build_augmenter
-from cifar_lab.augment.experiment import (
+from cifar_lab.augment import (
     accuracy_under_augmentation,
+    build_augmenter,
     compare_augmentations,
     continue_with_augmentation,
 )
 from cifar_lab.data import load_cifar10
+from cifar_lab.files import atomic_write_text
 from cifar_lab.models import build_model
 from cifar_lab.train import set_seed
 from cifar_lab.train.pipeline import make_dataset
@@ -160,14 +160,6 @@ def overhead_section(data, args, lines: list[str]) -> None:
         say(lines, f"  {name:<12} {len(x) / best:8.0f} images/s")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -214,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\ntotal {time.perf_counter() - started:.0f} s; command: python benchmarks/bench_augment.py "
         + " ".join(sys.argv[1:]),
     )
-    write_atomically(args.out, "\n".join(lines) + "\n")
+    atomic_write_text(args.out, "\n".join(lines) + "\n")
     return 0
 
 

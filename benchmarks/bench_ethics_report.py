@@ -27,6 +27,7 @@ from cifar_lab.data import load_cifar10
 from cifar_lab.ethics import ethics_report
 from cifar_lab.ethics.canaries import make_canaries, training_set
 from cifar_lab.ethics.sampling_bias import sampling_bias_experiment
+from cifar_lab.files import atomic_write_text
 from cifar_lab.models import build_model
 from cifar_lab.train import train_model
 
@@ -123,10 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             )
 
     say(f"1-min load average at end {os.getloadavg()[0]:.1f} (shared machine: other jobs ran alongside)")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = args.out.with_name(f".{args.out.name}.tmp")
-    temporary.write_text("\n".join(lines) + "\n")
-    os.replace(temporary, args.out)
+    atomic_write_text(args.out, "\n".join(lines) + "\n")
     return 0
 
 

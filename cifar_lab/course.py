@@ -73,7 +73,8 @@ class Splits:
         trained on (`cifar_lab.ethics.ethics_report`, `cifar_lab.ethics.sampling_bias`).
 
         Example:
-            >>> splits.training_data().x_train.shape == splits.x_train.shape  # doctest: +SKIP
+            >>> splits = load_splits({"data": "synthetic", "n_per_class": 20, "val_fraction": 0.2, "seed": 0})
+            >>> splits.training_data().x_train.shape == splits.x_train.shape
             True
         """
         return replace(self.data, x_train=self.x_train, y_train=self.y_train)
@@ -134,8 +135,9 @@ def build_from_params(params: dict[str, Any], *, model: str | None = None) -> An
     name; any other model keeps its own recipe from `cifar_lab.models.MODELS`.
 
     Example:
-        >>> network = build_from_params({"model": "original", "seed": 0, "learning_rate": None,
-        ...                              "optimizer": None})  # doctest: +SKIP
+        >>> network = build_from_params({"model": "original", "seed": 0, "learning_rate": 1e-4, "optimizer": "adam"})
+        >>> type(network.optimizer).__name__, round(float(network.optimizer.learning_rate), 6)
+        ('Adam', 0.0001)
     """
     from cifar_lab.models.registry import build_model
 
@@ -164,6 +166,8 @@ def train_or_load(
     is never mistaken for a finished model. The per-epoch checkpoints are removed once the model is saved.
 
     Example:
+        Not run in the tests: the first call trains a model.
+
         >>> baseline = train_or_load(params, splits)  # doctest: +SKIP
         >>> baseline.loaded, sorted(baseline.history)  # doctest: +SKIP
         (False, ['accuracy', 'loss', 'val_accuracy', 'val_loss'])

@@ -77,7 +77,7 @@ CELL_TIMEOUT_S: dict[str, int] = {"ci": 600, "quick": 1800, "full": 4 * 3600}
 
 
 def check_preset(preset: str) -> None:
-    """Raise `ValueError` naming the valid presets when `preset` is not one of them.
+    """Raise `UsageError` naming the valid presets when `preset` is not one of them.
 
     Example:
         >>> check_preset("quick")

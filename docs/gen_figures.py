@@ -1,6 +1,6 @@
 """Draw the figures of the documentation site with the library itself, into docs/img/.
 
-Run it with ``make docs-figures`` (or ``python docs/gen_figures.py [NAME ...]`` for some of them).
+Run it with `make docs-figures` (or `python docs/gen_figures.py [NAME ...]` for some of them).
 Everything uses the synthetic data set, so it runs offline and the same way everywhere; the pages say
 so under each figure. The short training run (learning curves, confusion matrix, ethics figures) and
 the instructor guide's example sweep take a few minutes on a 2-core CPU.
@@ -11,15 +11,10 @@ Example:
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")  # files only; no display on CI machines or over ssh
 
 DOCS = Path(__file__).resolve().parent
 REPO = DOCS.parent
@@ -33,26 +28,17 @@ N_CANARIES = 100  # wrongly labelled training images, half of them trained on (t
 
 
 def save(figure, name: str) -> Path:
-    """Write ``figure`` to ``docs/img/<name>.png`` atomically, so a crash leaves the old image intact.
+    """Write `figure` to `docs/img/<name>.png` atomically, so a crash leaves the old image intact.
 
     Example:
         >>> save(plot_sample_grid(x, y, CLASS_NAMES), "synthetic_samples")  # doctest: +SKIP
     """
-    import matplotlib.pyplot as plt
+    from cifar_lab.files import atomic_path
 
-    IMG_DIR.mkdir(exist_ok=True)
-    target = IMG_DIR / f"{name}.png"
-    handle, temporary = tempfile.mkstemp(dir=IMG_DIR, prefix=f".{name}.", suffix=".png")
-    os.close(handle)
-    try:
+    with atomic_path(IMG_DIR / f"{name}.png", suffix=".png") as tmp:
         # No software tag: regenerated figures differ only when the pixels do, not when matplotlib is updated.
-        figure.savefig(temporary, dpi=100, metadata={"Software": None})
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        plt.close(figure)
-    return target
+        figure.savefig(tmp, dpi=100, metadata={"Software": None})
+    return IMG_DIR / f"{name}.png"
 
 
 def synthetic_samples() -> list[Path]:
@@ -79,20 +65,14 @@ def augmentation_previews() -> list[Path]:
 
 
 def copy_file(source: Path, target: Path) -> Path:
-    """Copy a file the library wrote to ``target`` atomically.
+    """Copy a file the library wrote to `target` atomically.
 
     Example:
         >>> copy_file(Path("runs/ethics/attack_roc.png"), IMG_DIR / "ethics_attack_roc.png")  # doctest: +SKIP
     """
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(source.read_bytes())
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-    return target
+    from cifar_lab.files import atomic_write_bytes
+
+    return atomic_write_bytes(target, source.read_bytes())
 
 
 def training_run() -> list[Path]:
@@ -100,9 +80,9 @@ def training_run() -> list[Path]:
     import dataclasses
 
     from cifar_lab.data import make_synthetic, split_validation
-    from cifar_lab.ethics import FIGURES as ETHICS_FIGURES
     from cifar_lab.ethics import ethics_report
     from cifar_lab.ethics.canaries import make_canaries, training_set
+    from cifar_lab.ethics.report import FIGURES as ETHICS_FIGURES
     from cifar_lab.evaluate import confusion_matrix, plot_confusion_matrix, plot_learning_curves, predict_proba
     from cifar_lab.models import build_model
     from cifar_lab.train import train_model

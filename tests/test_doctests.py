@@ -1,7 +1,9 @@
 """The library's docstring examples run and show what they claim.
 
-Every module's examples are executed with `doctest`. An example that needs real training (minutes) is
-marked `# doctest: +SKIP`, and its docstring says why, in a sentence starting "Not run in the tests:".
+Every module's examples are executed with `doctest`, in a scratch folder laid out like a checkout of the
+project (its `notebooks/` are the course's), so examples may name `notebooks/01_data.ipynb` and write files
+without touching the repository. An example that needs real training (minutes) is marked
+`# doctest: +SKIP`, and its docstring says why, in a sentence starting "Not run in the tests:".
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1] / "cifar_lab"
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = ROOT / "cifar_lab"
 MODULES = sorted(
     ".".join(("cifar_lab", *path.relative_to(PACKAGE_DIR).with_suffix("").parts)).removesuffix(".__init__")
     for path in PACKAGE_DIR.rglob("*.py")
@@ -24,6 +27,7 @@ FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name, tmp_path, monkeypatch):
+    (tmp_path / "notebooks").symlink_to(ROOT / "notebooks")
     monkeypatch.chdir(tmp_path)  # examples that write files write them here
     module = importlib.import_module(name)
     finder = doctest.DocTestFinder(exclude_empty=True)

@@ -57,7 +57,9 @@ def test_functions_are_short():
 
 
 def test_every_error_raised_on_purpose_derives_from_cifar_lab_error():
-    builtin_exceptions = {name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)}
+    builtin_exceptions = {
+        name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+    }
     allowed = {"KeyboardInterrupt", "SystemExit", "StopIteration", "NotImplementedError", "AttributeError"}
     offenders = []
     for path in modules():

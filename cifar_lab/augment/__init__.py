@@ -6,8 +6,8 @@ What the notebooks use is re-exported here; the modules below may change freely:
   `recommended`: pad-and-crop plus flip) and `augmentation_params`;
 - `augmenter`: `build_augmenter` (a Keras layer applied to training batches inside `tf.data`) and
   `augment_examples`; `previews`: N originals next to K augmented versions, as a figure or files;
-- `experiment`: `compare_augmentations` and its figure; `diagnosis`: why the original's augmentation
-  cost accuracy;
+- `experiment`: `compare_augmentations` and its figure; `comparison`: the `AugmentationComparison`
+  and `AugmentationRun` it returns; `diagnosis`: why the original's augmentation cost accuracy;
 - plumbing: `layers` (pad-and-crop and cutout, which Keras does not ship).
 
 Importing it does not import Keras: `experiment` and `diagnosis`, which train, load on first use.
@@ -22,6 +22,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from cifar_lab.augment.augmenter import augment_examples, build_augmenter
+from cifar_lab.augment.comparison import AugmentationComparison, AugmentationRun
 from cifar_lab.augment.presets import AUGMENTATION_DEFAULTS, AUGMENTATION_PRESETS, augmentation_params
 from cifar_lab.augment.previews import plot_augmentation_preview, save_augmentation_previews
 
@@ -32,17 +33,10 @@ if TYPE_CHECKING:
         continue_with_augmentation,
         original_drop_numbers,
     )
-    from cifar_lab.augment.experiment import (
-        AugmentationComparison,
-        AugmentationRun,
-        compare_augmentations,
-        plot_augmentation_comparison,
-    )
+    from cifar_lab.augment.experiment import compare_augmentations, plot_augmentation_comparison
 
 # Names whose modules import TensorFlow: loaded when first used, so that importing this package stays cheap.
 _TRAINING = {
-    "AugmentationComparison": "experiment",
-    "AugmentationRun": "experiment",
     "compare_augmentations": "experiment",
     "plot_augmentation_comparison": "experiment",
     "Continuation": "diagnosis",

@@ -3,14 +3,19 @@
 The original notebook trained its CNN without augmentation (76.6% test accuracy), then continued
 training it with its ImageDataGenerator settings, validating on the test set, and ended at 66.8%.
 
-* `accuracy_under_augmentation` measures how far an augmentation moves images away from the data a
+- `accuracy_under_augmentation` measures how far an augmentation moves images away from the data a
   model is tested on: the accuracy of a model on augmented copies of clean images.
-* `continue_with_augmentation` replays the original's second phase: continue a trained model with
+- `continue_with_augmentation` replays the original's second phase: continue a trained model with
   augmentation, with the RMSprop state reset (a fresh `compile`) or kept.
-* `original_drop_numbers` collects the figures the augmentation notebook explains.
+- `original_drop_numbers` collects the figures the augmentation notebook explains.
+
+Not run in the tests: the example needs trained models, minutes of training.
 
 Example:
-    >>> continuation = continue_with_augmentation(comparison, epochs=3)  # doctest: +SKIP
+    >>> from cifar_lab.augment import compare_augmentations
+    >>> comparison = compare_augmentations("synthetic", epochs=10, n_per_class=100)  # doctest: +SKIP
+    >>> continuation = continue_with_augmentation(comparison, epochs=3)             # doctest: +SKIP
+    >>> print(continuation.to_text())                                               # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ import keras
 import numpy as np
 
 from cifar_lab.augment.augmenter import build_augmenter
-from cifar_lab.augment.experiment import AugmentationComparison, accuracy_of
+from cifar_lab.augment.comparison import AugmentationComparison
+from cifar_lab.augment.experiment import accuracy_of
 from cifar_lab.errors import UsageError
 from cifar_lab.evaluate.predict import predict_batches
 from cifar_lab.models.registry import build_model
@@ -48,8 +54,13 @@ def accuracy_under_augmentation(
     to learn images unlike the ones it will be tested on.
 
     Example:
-        >>> accuracy_under_augmentation(model, x_val, y_val, "original")  # doctest: +SKIP
-        0.38
+        >>> import keras
+        >>> from cifar_lab.data import make_synthetic
+        >>> data = make_synthetic(n_train=0, n_test=20)  # two images of each class
+        >>> always_cat = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)])
+        >>> always_cat.set_weights([np.zeros((3072, 10)), np.eye(10)[3]])  # class 3 is "cat"
+        >>> accuracy_under_augmentation(always_cat, data.x_test, data.y_test, "original")  # no image moves its answer
+        0.1
     """
     augmenter = build_augmenter(augmentation, seed=seed, **params)
     batches = make_dataset(x, y, batch_size=batch_size, shuffle=False, augment=augmenter)
@@ -61,12 +72,23 @@ def accuracy_under_augmentation(
 class Continuation:
     """The result of `continue_with_augmentation`.
 
-    `before` holds the starting model's validation and test accuracy; `runs` maps each variant
-    ("reset": fresh optimizer, as a new `compile` does; "kept": optimizer state carried over) to
-    its per-epoch `history` and final `test_accuracy`.
+    Attributes:
+        start: the run of the comparison that was continued.
+        augmentation: the preset it was continued with.
+        epochs: epochs of each continuation.
+        before: the starting model's `val_accuracy` and `test_accuracy`.
+        runs: each variant (`"reset"`: fresh optimizer, as a new `compile` does; `"kept"`: optimizer
+            state carried over) to its per-epoch `history` and final `test_accuracy`.
 
     Example:
-        >>> continuation.runs["reset"]["history"]["val_accuracy"][0]  # doctest: +SKIP
+        >>> continuation = Continuation(
+        ...     "none", "original", epochs=2, before={"val_accuracy": 0.72, "test_accuracy": 0.71},
+        ...     runs={"reset": {"history": {"val_accuracy": [0.55, 0.63]}, "test_accuracy": 0.62}})
+        >>> print(continuation.to_text())
+        continue the 'none' model with 'original' augmentation for 2 epochs
+        optimizer    val after 1  val at end  test at end
+        (before)                       72.0%        71.0%
+        reset              55.0%       63.0%        62.0%
     """
 
     start: str
@@ -111,9 +133,14 @@ def continue_with_augmentation(
     effect from the augmentation's. Each variant starts from a copy of the trained weights, on the
     comparison's own splits; the test set is used at the end.
 
+    Not run in the tests: it trains each variant for `epochs` epochs, after the comparison's training.
+
     Example:
-        >>> continuation = continue_with_augmentation(comparison, epochs=3)  # doctest: +SKIP
-        >>> print(continuation.to_text())                                   # doctest: +SKIP
+        >>> from cifar_lab.augment import compare_augmentations
+        >>> comparison = compare_augmentations("synthetic", epochs=10, n_per_class=100)  # doctest: +SKIP
+        >>> continuation = continue_with_augmentation(comparison, epochs=3)             # doctest: +SKIP
+        >>> list(continuation.runs), len(continuation.runs["reset"]["history"]["val_accuracy"])  # doctest: +SKIP
+        (['reset', 'kept'], 3)
     """
     unknown = sorted(set(variants) - {"reset", "kept"})
     if unknown or not variants:
@@ -160,9 +187,14 @@ def original_drop_numbers(
     the epochs ran out); with `continuation`: `test_before` and, per variant,
     `val_after_1_<variant>` and `test_after_<variant>`.
 
+    Not run in the tests: the comparison it reads trains a model per augmentation, for minutes.
+
     Example:
-        >>> numbers = original_drop_numbers(comparison, continuation)  # doctest: +SKIP
-        >>> f"{numbers['test_none']:.1%} -> {numbers['test_after_reset']:.1%}"  # doctest: +SKIP
+        >>> from cifar_lab.augment import compare_augmentations
+        >>> comparison = compare_augmentations("synthetic", epochs=10, n_per_class=100)  # doctest: +SKIP
+        >>> continuation = continue_with_augmentation(comparison, epochs=3)             # doctest: +SKIP
+        >>> numbers = original_drop_numbers(comparison, continuation)                   # doctest: +SKIP
+        >>> print(f"{numbers['test_none']:.1%} -> {numbers['test_after_reset']:.1%}")   # doctest: +SKIP
     """
     names = [name for name in ("none", "original", "recommended") if name in {r.name for r in comparison.runs}]
     if names[:2] != ["none", "original"]:

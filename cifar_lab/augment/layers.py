@@ -5,6 +5,15 @@ with it Keras) out of `import cifar_lab.augment`. Both layers take float image b
 `(N, H, W, C)` (channels last), draw one random offset per image from their own seeded
 `keras.random.SeedGenerator`, run inside a `tf.data` map as well as eagerly, and pass images
 through unchanged when called with `training=False`.
+
+Example:
+    >>> import numpy as np
+    >>> images = np.arange(2 * 32 * 32 * 3, dtype="float32").reshape(2, 32, 32, 3)
+    >>> shifted = np.asarray(RandomPadCrop(padding=4, horizontal_flip=True, seed=0)(images))
+    >>> bool(np.isin(shifted, np.append(images, 0.0)).all())  # every pixel an input pixel or padding
+    True
+    >>> bool((np.asarray(Cutout(size=8, seed=0)(images, training=False)) == images).all())
+    True
 """
 
 from __future__ import annotations

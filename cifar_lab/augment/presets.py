@@ -73,11 +73,17 @@ _INTEGER_KNOBS = ("crop_padding", "cutout_size")
 def augmentation_params(augmentation: str = "recommended", **params: Any) -> dict[str, Any]:
     """Return every knob's value for preset `augmentation` with `params` overriding it, validated.
 
-    Raises `ValueError` naming the valid presets, knobs or range when something is wrong.
+    Raises:
+        UsageError: an unknown preset or knob, or a value of the wrong type or out of range; the
+            message names the valid presets, knobs or range.
 
     Example:
         >>> augmentation_params("recommended", crop_padding=2)["crop_padding"]
         2
+        >>> augmentation_params("recommended", crop_padding=20)
+        Traceback (most recent call last):
+        ...
+        cifar_lab.errors.UsageError: crop_padding=20 is out of range; use an integer in [0, 16].
     """
     if augmentation not in AUGMENTATION_PRESETS:
         raise UsageError(

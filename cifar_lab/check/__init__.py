@@ -2,9 +2,13 @@
 
 What students and the command line use is re-exported here; the modules below may change freely:
 
-- `checker`: reading notebooks and files, the findings and their text and JSON reports;
-- `rules`: the catalogue of rules and the analysis that finds them;
-- plumbing: `magics` (IPython syntax rewritten line for line so `ast` can parse a cell).
+- `checker`: checking notebooks, files and source text, the findings and their text and JSON reports;
+- `inputs`: the files a command line names, read (or refused with `CheckInputError`);
+- `rules`: the catalogue of rules, the texts students read (`RULES`);
+- `patterns`: the Keras 2 names, methods and arguments each rule looks for;
+- `analysis`: the walk over a parsed module that finds them;
+- plumbing: `names` (what each name refers to, through imports), `magics` (IPython syntax
+  rewritten line for line so `ast` can parse a cell).
 
 Standard library only: no TensorFlow.
 
@@ -15,17 +19,16 @@ Example:
 """
 
 from cifar_lab.check.checker import (
-    CheckInputError,
     Finding,
     Report,
     check_notebook,
     check_paths,
     check_source,
-    expand_paths,
     format_json,
     format_text,
     report,
 )
+from cifar_lab.check.inputs import CheckInputError, expand_paths
 from cifar_lab.check.rules import RULES
 
 __all__ = [

@@ -4,69 +4,39 @@ A notebook's code cells are parsed one by one and joined into one module (line n
 with a map back to each cell), so an import in cell 1 resolves a call in cell 7. IPython syntax
 (`%magics`, `!shell`, `?help`, cell magics) is replaced line for line before parsing, so line
 numbers never move (the statement after `%time` is kept and checked); a cell that still is not
-Python is reported (rule K3000), not a crash. The rules live in `cifar_lab.check.rules`, the
-line rewriting in `cifar_lab.check.magics`; `docs/checker.md` explains each rule.
+Python is reported (rule K3000), not a crash. This module is the entry point and the reports;
+the work is done below it: `cifar_lab.check.inputs` finds and reads the files,
+`cifar_lab.check.findings` turns cells into findings, `cifar_lab.check.analysis` finds the
+patterns and `cifar_lab.check.rules` holds the rules' texts; `docs/checker.md` explains each rule.
 
 Cells are numbered from 1 counting every cell, markdown included, as a student counts them when
 scrolling; lines and columns within a cell (or a `.py` file) are numbered from 1.
 
-Example:
+On the command line, `cifar-lab check train.py` prints the same report and exits 1 when
+anything is found.
 
-    $ cifar-lab check my_notebook.ipynb            # exit 1 and a report when anything is found
-    >>> from cifar_lab.check import report
-    >>> report("my_notebook.ipynb")                # doctest: +SKIP
+Example:
+    >>> findings = check_source("from keras.layers import Conv2D\\nlayer = Conv2D(64, 3, 3)", "train.py")
+    >>> print(format_text(findings))
+    train.py: 1 finding
+      line 2, col 23: K3010 Conv2D's third positional argument is strides (silent change)
+        > layer = Conv2D(64, 3, 3)
+        why: Keras 1 and standalone Keras 2.0-2.3 read Conv2D(64, 3, 3) as a 3x3 kernel; ...
+        fix: Conv2D(64, (3, 3))  # pass strides=... by keyword if you really mean it
+    <BLANKLINE>
+    1 finding in 1 file.
 """
 
 from __future__ import annotations
 
-import ast
 import html
 import json
-import warnings
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from cifar_lab.check.magics import python_lines, split_lines
-from cifar_lab.check.rules import RULES, analyze
-from cifar_lab.errors import UsageError
-
-_SKIPPED_DIRECTORIES = {".ipynb_checkpoints", "__pycache__", "site-packages", "node_modules"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One legacy pattern found: where (`cell` is None in a `.py` file), which rule, why, the fix.
-
-    Example:
-        >>> finding = check_source("from keras.utils import np_utils")[0]
-        >>> (finding.cell, finding.line, finding.col, finding.rule)
-        (None, 1, 1, 'K3001')
-    """
-
-    path: str
-    cell: int | None
-    line: int
-    col: int
-    rule: str
-    message: str
-    fix: str
-    code: str = ""  # the offending source line, stripped
-
-    @property
-    def title(self) -> str:
-        """The rule's short name, e.g. `"keras.utils.np_utils was removed"`."""
-        return RULES[self.rule].title
-
-    @property
-    def location(self) -> str:
-        """`"cell 3, line 2, col 5"` or `"line 2, col 5"`."""
-        where = f"line {self.line}, col {self.col}"
-        return where if self.cell is None else f"cell {self.cell}, {where}"
-
-
-class CheckInputError(UsageError):
-    """A path the checker cannot read: missing, not a notebook or `.py` file, or malformed."""
+from cifar_lab.check.findings import Finding, check_cells
+from cifar_lab.check.inputs import expand_paths, read_notebook, read_python_file
 
 
 def check_source(text: str, filename: str = "<source>") -> list[Finding]:
@@ -78,73 +48,49 @@ def check_source(text: str, filename: str = "<source>") -> list[Finding]:
         >>> check_source("print('keras.optimizers.SGD(lr=0.1)')  # lr=0.1")  # strings, comments
         []
     """
-    return _check_cells(filename, [(None, text)])
+    return check_cells(filename, [(None, text)])
 
 
 def check_notebook(path: str | Path) -> list[Finding]:
     """Return the findings in the code cells of the Jupyter notebook at `path`.
 
     Example:
-        >>> findings = check_notebook("tests/fixtures/check/original_training.ipynb")  # doctest: +SKIP
-        >>> print(format_text(findings))  # doctest: +SKIP
+        >>> import nbformat, pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "old.ipynb"
+        >>> cells = [
+        ...     nbformat.v4.new_markdown_cell("# CIFAR-10, the Keras 2 way"),
+        ...     nbformat.v4.new_code_cell("%matplotlib inline\\nfrom keras.utils import np_utils"),
+        ...     nbformat.v4.new_code_cell("Y_train = np_utils.to_categorical(y_train, 10)"),
+        ... ]
+        >>> nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+        >>> for finding in check_notebook(path):
+        ...     print(finding.location, finding.rule, finding.code)
+        cell 2, line 2, col 1 K3001 from keras.utils import np_utils
+        cell 3, line 1, col 11 K3001 Y_train = np_utils.to_categorical(y_train, 10)
     """
     path = Path(path)
-    notebook = _read_notebook(path)
+    notebook = read_notebook(path)
     cells = [(number, cell.source) for number, cell in enumerate(notebook.cells, start=1) if cell.cell_type == "code"]
-    return _check_cells(str(path), cells)
-
-
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Return the notebooks and `.py` files named by `paths`, directories searched recursively.
-
-    Raises `CheckInputError` for a missing path, a file of another kind, or a directory
-    holding nothing to check, before anything is checked.
-
-    Example:
-        >>> expand_paths(["notebooks"])  # doctest: +SKIP
-        [PosixPath('notebooks/01_data.ipynb'), ...]
-    """
-    files: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in (".ipynb", ".py")
-                and p.is_file()
-                and not _SKIPPED_DIRECTORIES & set(p.relative_to(path).parts[:-1])
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
-                raise CheckInputError(
-                    f"{path} holds no .ipynb notebook or .py file to check. "
-                    "Pass the notebook itself, or the folder that holds it."
-                )
-            files.extend(found)
-        elif not path.exists():
-            raise CheckInputError(
-                f"{path} does not exist. Check the spelling, or pass the folder to check every notebook in it."
-            )
-        elif path.suffix not in (".ipynb", ".py"):
-            raise CheckInputError(
-                f"{path} is not a notebook (.ipynb) or a Python file (.py), the "
-                "only kinds the checker reads. Pass the notebook itself."
-            )
-        else:
-            files.append(path)
-    return list(dict.fromkeys(files))  # a file named twice (or also inside a folder) is checked once
+    return check_cells(str(path), cells)
 
 
 def check_paths(paths: Iterable[str | Path]) -> list[Finding]:
     """Return the findings in every notebook and `.py` file under `paths`, file by file.
 
     Example:
-        >>> len(check_paths(["notebooks"]))  # doctest: +SKIP
-        0
+        >>> import pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "old.py").write_text("model.fit_generator(gen, nb_epoch=10)")
+        >>> _ = (folder / "new.py").write_text("model.fit(dataset, epochs=10)")
+        >>> [(pathlib.Path(f.path).name, f.rule) for f in check_paths([folder])]
+        [('old.py', 'K3003'), ('old.py', 'K3004')]
     """
     findings: list[Finding] = []
     for path in expand_paths(paths):
-        findings.extend(check_notebook(path) if path.suffix == ".ipynb" else _check_python_file(path))
+        if path.suffix == ".ipynb":
+            findings.extend(check_notebook(path))
+        else:
+            findings.extend(check_source(read_python_file(path), str(path)))
     return findings
 
 
@@ -204,7 +150,21 @@ def format_json(findings: Iterable[Finding], checked: Iterable[str | Path] = ())
 
 @dataclass(frozen=True)
 class Report:
-    """Findings that display as a table in a notebook and as the text report elsewhere."""
+    """Findings that display as a table in a notebook and as the text report elsewhere.
+
+    Example:
+        >>> shown = Report(check_source("model.predict_classes(x)", "predict.py"))
+        >>> print(shown)
+        predict.py: 1 finding
+          line 1, col 1: K3013 predict_classes was removed
+            > model.predict_classes(x)
+            why: predict_classes: Keras 3 models have no predict_classes method (AttributeError).
+            fix: predicted = model.predict(x).argmax(axis=1)
+        <BLANKLINE>
+        1 finding in 1 file.
+        >>> shown._repr_html_().count("<tr>"), Report([])._repr_html_()
+        (2, '<p>No Keras 2 patterns found.</p>')
+    """
 
     findings: list[Finding]
 
@@ -234,7 +194,10 @@ def report(*paths: str | Path) -> Report:
     """Check `paths` and return a `Report`, shown as a table when it ends a notebook cell.
 
     Example:
-        >>> report("notebooks")  # doctest: +SKIP
+        >>> import pathlib, tempfile
+        >>> script = pathlib.Path(tempfile.mkdtemp()) / "modern.py"
+        >>> _ = script.write_text("import keras\\nmodel = keras.Sequential([keras.Input(shape=(32, 32, 3))])")
+        >>> print(report(script))
         No Keras 2 patterns found.
     """
     return Report(check_paths(paths))
@@ -242,79 +205,3 @@ def report(*paths: str | Path) -> Report:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def _read_notebook(path: Path):
-    import nbformat  # imported here: only notebooks need it
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # old notebooks warn about missing cell ids
-            notebook = nbformat.read(path, as_version=4)
-    except Exception as error:  # nbformat raises many kinds; each means "not a notebook"
-        raise CheckInputError(
-            f"{path} is not a readable Jupyter notebook ({error}). Open and save "
-            "it again in Jupyter, or pass the .py file instead."
-        ) from error
-    language = notebook.metadata.get("kernelspec", {}).get("language", "python")
-    if language != "python":
-        raise CheckInputError(
-            f"{path} is a {language} notebook; the checker reads Python code only. Pass a Python notebook."
-        )
-    return notebook
-
-
-def _check_python_file(path: Path) -> list[Finding]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CheckInputError(
-            f"{path} cannot be read as UTF-8 text ({error}). Save it as UTF-8 and check it again."
-        ) from error
-    return check_source(text, str(path))
-
-
-def _check_cells(path: str, cells: list[tuple[int | None, str]]) -> list[Finding]:
-    """Parse each cell, join the parsed ones into one module and map every hit back to its cell."""
-    findings: list[Finding] = []
-    body: list[ast.stmt] = []
-    # (first joined line, cell, original lines, column shift per rewritten line)
-    segments: list[tuple[int, int | None, list[str], dict[int, int]]] = []
-    offset = 0
-    for cell, source in cells:
-        original = split_lines(source)
-        lines, shifts = python_lines(source)
-        try:
-            tree = ast.parse("\n".join(lines))
-        except (SyntaxError, ValueError) as error:  # ValueError: a null byte, on Python < 3.12
-            line = min(max(getattr(error, "lineno", None) or 1, 1), len(original))
-            col = max(getattr(error, "offset", None) or 1, 1)
-            rule = RULES["K3000"]
-            reason = getattr(error, "msg", str(error))
-            stop = "" if reason.endswith((".", "?", "!")) else "."
-            findings.append(
-                Finding(
-                    path,
-                    cell,
-                    line,
-                    col,
-                    rule.id,
-                    f"{rule.message} Python says: {reason}{stop}",
-                    rule.fix,
-                    original[line - 1].strip(),
-                )
-            )
-            continue
-        ast.increment_lineno(tree, offset)
-        body.extend(tree.body)
-        segments.append((offset + 1, cell, original, shifts))
-        offset += len(original)
-    for hit in analyze(ast.Module(body=body, type_ignores=[])):
-        first, cell, original, shifts = next(s for s in reversed(segments) if s[0] <= hit.line)
-        line = hit.line - first + 1
-        code = original[line - 1].strip() if line <= len(original) else ""
-        col = hit.col + shifts.get(line, 0)
-        findings.append(Finding(path, cell, line, col, hit.rule, hit.message, hit.fix, code))
-    # One finding per line for the same reason: `ssl.x = ssl.y` matches twice but is one fix.
-    unique = {(f.cell, f.line, f.rule, f.message): f for f in reversed(findings)}
-    return sorted(unique.values(), key=lambda f: (f.cell or 0, f.line, f.col, f.rule))

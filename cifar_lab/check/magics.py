@@ -72,6 +72,12 @@ def python_lines(source: str) -> tuple[list[str], dict[int, int]]:
 
 
 def _parses(code: str) -> bool:
+    """True when `code` is valid Python as it stands.
+
+    Example:
+        >>> _parses("x = '%time'"), _parses("%time x = 1")
+        (True, False)
+    """
     try:
         ast.parse(code)
     except (SyntaxError, ValueError):
@@ -90,13 +96,24 @@ def split_lines(source: str) -> list[str]:
 
 
 def _is_ipython_line(stripped: str) -> bool:
+    """True when the stripped line is a magic, a shell escape, a help request or `x = !cmd`.
+
+    Example:
+        >>> [_is_ipython_line(line) for line in ("%pwd", "!ls", "model.fit?", "files = !ls", "x = 5 % 2")]
+        [True, True, True, True, False]
+    """
     return (
         stripped.startswith(("%", "!")) or bool(_HELP_LINE.match(stripped)) or bool(_MAGIC_ASSIGNMENT.match(stripped))
     )
 
 
 def _starts_statement(previous: list[str]) -> bool:
-    """True unless the lines so far leave a string, bracket or backslash continuation open."""
+    """True unless the lines so far leave a string, bracket or backslash continuation open.
+
+    Example:
+        >>> _starts_statement(["x = 1"]), _starts_statement(["x = f(1,"]), _starts_statement(["x = 1 + \\\\"])
+        (True, False, False)
+    """
     try:
         for _ in tokenize.generate_tokens(io.StringIO("\n".join(previous) + "\n").readline):
             pass

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         No Keras 2 patterns found.
         0
     """
-    from cifar_lab.check.checker import check_paths, expand_paths, format_json, format_text
+    from cifar_lab.check import check_paths, expand_paths, format_json, format_text
 
     files = expand_paths(args.paths)
     findings = check_paths(files)

@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the sweep; 0 when every combination completed, 1 when one failed.
 
     Example:
+        Not run in the tests: it executes every combination's notebooks.
+
         >>> run(build_parser().parse_args(["grid", "sweep.yaml"]))  # doctest: +SKIP
     """
     from cifar_lab.runner.grid import run_grid

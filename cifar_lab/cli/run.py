@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the notebooks `args` select; 0 when every one completed, 1 when one failed.
 
     Example:
+        Not run in the tests: it executes the course notebooks.
+
         >>> run(build_parser().parse_args(["run", "--preset", "ci"]))  # doctest: +SKIP
     """
     from cifar_lab.runner.run import run_notebooks

@@ -1,7 +1,7 @@
 """Reading CIFAR-10 "python version" files from an archive or a directory, batches of any size.
 
 The official layout is `cifar-10-python.tar.gz` holding `cifar-10-batches-py/` with
-`data_batch_1` .. `data_batch_5`, `test_batch` and `batches.meta`. Each batch is a pickled dict
+`data_batch_1` to `data_batch_5`, `test_batch` and `batches.meta`. Each batch is a pickled dict
 with `data` (uint8, `(N, 3072)`, channel-major) and `labels` (N ints). Reduced copies with fewer
 images per batch are common in teaching, so nothing here assumes 10,000.
 
@@ -10,14 +10,21 @@ holds at least 3,072 bytes per image), and filled batch by batch, so loading hol
 plus one batch, never a second full copy. Archives are read in place; nothing is extracted.
 
 Example:
-
-    >>> read_cifar_files("cifar-10-python.tar.gz").x_train.shape  # doctest: +SKIP
-    (50000, 32, 32, 3)
+    >>> import io, pickle, tarfile, tempfile
+    >>> batch = pickle.dumps({b"data": np.zeros((2, 3072), np.uint8), b"labels": [3, 8]}, protocol=2)
+    >>> archive = Path(tempfile.mkdtemp()) / "cifar-10-python.tar.gz"
+    >>> with tarfile.open(archive, "w:gz") as tar:
+    ...     for name in [*(f"data_batch_{i}" for i in range(1, 6)), "test_batch"]:
+    ...         member = tarfile.TarInfo(f"cifar-10-batches-py/{name}")
+    ...         member.size = len(batch)
+    ...         tar.addfile(member, io.BytesIO(batch))
+    >>> arrays = read_cifar_files(archive)
+    >>> arrays.x_train.shape, arrays.y_test.tolist(), arrays.class_names
+    ((10, 32, 32, 3), [3, 8], None)
 """
 
 from __future__ import annotations
 
-import io
 import os
 import pickle
 import posixpath
@@ -40,7 +47,7 @@ from cifar_lab.data.cifar10 import (
     TEST_BATCH,
     TRAIN_BATCHES,
 )
-from cifar_lab.data.safe_pickle import UnsafePickleError, load_batch_pickle
+from cifar_lab.data.safe_pickle import UnsafePickleError, bytes_needed, load_batch_pickle
 from cifar_lab.errors import CifarLabError, MissingFileError
 
 _FIX = (
@@ -73,12 +80,33 @@ class _Entry(NamedTuple):
 def read_cifar_files(path: str | os.PathLike[str]) -> CifarArrays:
     """Read CIFAR-10 from an archive (`.tar.gz` or `.tar`) or a directory, with full checks.
 
-    `path` may be the archive, a directory holding `cifar-10-batches-py/` or the archive, or
-    `cifar-10-batches-py/` itself. Raises `CifarFormatError` naming the file and the fix.
+    Args:
+        path: the archive, a directory holding `cifar-10-batches-py/` or the archive, or
+            `cifar-10-batches-py/` itself.
+
+    Returns:
+        The arrays, images channels last; `class_names` is None when there is no `batches.meta`.
+
+    Raises:
+        MissingFileError: nothing exists at `path`.
+        CifarFormatError: a file is missing, truncated, unsafe or not in the official format; the
+            message names the file and the fix.
 
     Example:
-        >>> read_cifar_files("/data/cifar-10-batches-py").x_test.dtype  # doctest: +SKIP
-        dtype('uint8')
+        >>> import pickle, tempfile
+        >>> folder = Path(tempfile.mkdtemp()) / "cifar-10-batches-py"
+        >>> folder.mkdir()
+        >>> batch = {b"data": np.full((3, 3072), 255, np.uint8), b"labels": [0, 1, 2]}
+        >>> for name in [*TRAIN_BATCHES, TEST_BATCH]:
+        ...     _ = (folder / name).write_bytes(pickle.dumps(batch, protocol=2))
+        >>> arrays = read_cifar_files(folder.parent)
+        >>> arrays.x_train.shape, arrays.x_test.dtype, arrays.y_train[:4].tolist()
+        ((15, 32, 32, 3), dtype('uint8'), [0, 1, 2, 0])
+        >>> (folder / "test_batch").unlink()
+        >>> read_cifar_files(folder)
+        Traceback (most recent call last):
+        ...
+        cifar_lab.data.archive.CifarFormatError: Missing CIFAR-10 batch file(s) test_batch next to ...
     """
     path = Path(path).expanduser()
     if path.is_dir():
@@ -253,43 +281,11 @@ def _unpickle(entry: _Entry) -> object:
             raise
         except (EOFError, pickle.UnpicklingError, ValueError, TypeError, OSError) as error:
             problem = error
-    needed = _bytes_needed(entry)
+    with entry.open() as file:
+        needed = bytes_needed(file, name=entry.where)
     if needed is not None:
         raise CifarFormatError(
             f"{entry.where} is truncated: it has {entry.size:,} bytes but needs at least {needed:,} "
             f"(the rest of the file is missing, e.g. a cut-off download). {_FIX}"
         ) from problem
     raise CifarFormatError(f"{entry.where} is not a readable CIFAR-10 pickle ({problem}). {_FIX}") from problem
-
-
-def _bytes_needed(entry: _Entry) -> int | None:
-    """Replay a failed unpickle, noting the read that came up short: where it began and what it asked."""
-
-    class ShortReadRecorder(io.RawIOBase):
-        short_read_end: int | None = None
-
-        def __init__(self, file: IO[bytes]) -> None:
-            self.file, self.position = file, 0
-
-        def readable(self) -> bool:
-            return True
-
-        def read(self, n: int = -1) -> bytes:
-            chunk = self.file.read(n)
-            if 0 <= len(chunk) < n and self.short_read_end is None:
-                self.short_read_end = self.position + n
-            self.position += len(chunk)
-            return chunk
-
-        def readline(self, size: int | None = -1) -> bytes:
-            line = self.file.readline(size)
-            self.position += len(line)
-            return line
-
-    with entry.open() as file:
-        recorder = ShortReadRecorder(file)
-        try:
-            load_batch_pickle(recorder, name=entry.where)
-        except Exception:
-            pass
-    return recorder.short_read_end

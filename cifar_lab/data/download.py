@@ -6,9 +6,12 @@ certifi's bundle; there is deliberately no switch to turn it off. The file is wr
 file next to its destination and moved into place only once its hash matches, so an interrupted or
 altered download leaves nothing behind.
 
-Example:
+Not run in the tests: the download itself, which fetches 170 MB from the internet.
 
+Example:
     >>> from cifar_lab.data.cifar10 import CIFAR10_ARCHIVE
+    >>> CIFAR10_ARCHIVE.name, CIFAR10_ARCHIVE.url.startswith("https://"), len(CIFAR10_ARCHIVE.sha256)
+    ('cifar-10-python.tar.gz', True, 64)
     >>> path = download(CIFAR10_ARCHIVE, "~/.cache/cifar-lab")  # doctest: +SKIP
 """
 
@@ -32,7 +35,13 @@ from cifar_lab.files import atomic_path
 
 @dataclass(frozen=True)
 class RemoteFile:
-    """A file the course may download: its local `name`, its `url` (https), published `sha256` and `size` in bytes.
+    """A file the course may download, with what it must hash to.
+
+    Attributes:
+        name: the local file name.
+        url: where to fetch it (https only).
+        sha256: the published SHA-256, as 64 hex digits.
+        size: in bytes, when known.
 
     Example:
         >>> RemoteFile("tiny.bin", "https://example.org/tiny.bin", sha256="0" * 64, size=3).size
@@ -73,11 +82,28 @@ def download(
 ) -> Path:
     """Download `remote` into `directory` (created if needed) and return the verified file's path.
 
-    Raises `DownloadError` when it cannot be fetched (the message lists the fixes) and
-    `ChecksumError` when the bytes are not the published ones. Either way nothing is left in
-    `directory`.
+    When it raises, nothing is left in `directory`.
+
+    Args:
+        remote: the file to fetch, with its published SHA-256.
+        directory: where to put it, created if needed.
+        progress: show a progress bar.
+        timeout: seconds to wait for the server before giving up.
+
+    Raises:
+        UsageError: the URL is not https.
+        DownloadError: it cannot be fetched; the message lists the fixes.
+        ChecksumError: the bytes are not the published ones.
+
+    Not run in the tests: the real download, which fetches 170 MB from the internet.
 
     Example:
+        >>> import tempfile
+        >>> download(RemoteFile("a.bin", "http://example.org/a.bin", sha256="0" * 64), tempfile.mkdtemp())
+        Traceback (most recent call last):
+        ...
+        cifar_lab.errors.UsageError: Refusing to download http://example.org/a.bin: only https:// URLs are verified. ...
+        >>> from cifar_lab.data.cifar10 import CIFAR10_ARCHIVE
         >>> download(CIFAR10_ARCHIVE, "/tmp/cifar-home")  # doctest: +SKIP
         PosixPath('/tmp/cifar-home/cifar-10-python.tar.gz')
     """

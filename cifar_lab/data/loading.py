@@ -54,8 +54,10 @@ class CifarData:
     """A CIFAR-10-shaped dataset and where it came from.
 
     Attributes:
-        x_train, x_test: uint8 images `(N, 32, 32, 3)`, channels last.
-        y_train, y_test: int64 labels `(N,)` in `0..9`.
+        x_train: uint8 training images `(N, 32, 32, 3)`, channels last.
+        y_train: int64 training labels `(N,)` in `0..9`.
+        x_test: uint8 test images, as `x_train`.
+        y_test: int64 test labels, as `y_train`.
         class_names: the ten class names, indexed by label.
         source: where the images came from (a path, or `"synthetic"`).
         synthetic: True for the procedurally drawn stand-in; its figures say nothing about CIFAR-10.
@@ -158,8 +160,20 @@ def load_cifar10(
 ) -> CifarData:
     """Load CIFAR-10 from `data` (`"auto"`, `"cifar10"`, `"synthetic"` or a path; see the module).
 
-    `remote` declares what to download (tests point it at a local server). Bad files raise
-    `cifar_lab.data.archive.CifarFormatError` naming the file and the fix.
+    Args:
+        data: where the images come from; see the module.
+        data_home: where downloads are kept; see `default_data_home`.
+        remote: what to download (tests point it at a local server).
+
+    Raises:
+        MissingFileError: `data` is a path and nothing is there.
+        UsageError: `data` is neither a named source nor a path.
+        CifarFormatError: a bad file; the message names the file and the fix.
+        DownloadError: with `data="cifar10"`, the download failed (`"auto"` falls back to synthetic
+            data with a `SyntheticFallbackWarning` instead).
+        ChecksumError: with `data="cifar10"`, the downloaded bytes were not the published ones.
+
+    Not run in the tests: the real archive's example, which needs the 170 MB download.
 
     Example:
         >>> load_cifar10("synthetic").synthetic

@@ -3,10 +3,10 @@
 The official CIFAR-10 "python version" files are pickles, and unpickling an arbitrary pickle can run
 arbitrary code. A batch file only ever needs plain containers (dict, list, bytes, str, int) and numpy
 array reconstruction, so `load_batch_pickle` resolves exactly those globals and refuses every
-other one before anything is called.
+other one before anything is called. When a file fails to unpickle, `bytes_needed` tells a
+truncated file (a cut-off download) from a damaged one.
 
 Example:
-
     >>> import io, pickle, numpy as np
     >>> blob = pickle.dumps({b"labels": [3, 8]}, protocol=2)
     >>> load_batch_pickle(io.BytesIO(blob), name="data_batch_1")
@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import codecs
+import io
 import pickle
 from typing import IO, Any
 
@@ -82,3 +83,47 @@ def load_batch_pickle(file: IO[bytes], *, name: str) -> Any:
         [1, 2]
     """
     return _BatchUnpickler(file, name).load()
+
+
+def bytes_needed(file: IO[bytes], *, name: str) -> int | None:
+    """Replay a failed unpickle of `file`, returning how many bytes it needed, or None if no read came up short.
+
+    The read that came up short is noted, where it began and what it asked: its end is a lower bound
+    on the size of the complete file. `name` is how the file is named in error messages.
+
+    Example:
+        >>> import io, pickle
+        >>> blob = pickle.dumps({b"data": bytes(3072), b"labels": [3]}, protocol=2)
+        >>> bytes_needed(io.BytesIO(blob[:1000]), name="data_batch_1"), len(blob)
+        (3133, 3174)
+        >>> bytes_needed(io.BytesIO(b"not a pickle"), name="data_batch_1") is None
+        True
+    """
+
+    class ShortReadRecorder(io.RawIOBase):
+        short_read_end: int | None = None
+
+        def __init__(self, file: IO[bytes]) -> None:
+            self.file, self.position = file, 0
+
+        def readable(self) -> bool:
+            return True
+
+        def read(self, n: int = -1) -> bytes:
+            chunk = self.file.read(n)
+            if 0 <= len(chunk) < n and self.short_read_end is None:
+                self.short_read_end = self.position + n
+            self.position += len(chunk)
+            return chunk
+
+        def readline(self, size: int | None = -1) -> bytes:
+            line = self.file.readline(size)
+            self.position += len(line)
+            return line
+
+    recorder = ShortReadRecorder(file)
+    try:
+        load_batch_pickle(recorder, name=name)
+    except Exception:
+        pass
+    return recorder.short_read_end

@@ -4,7 +4,6 @@ Both keep the images in their original order, so a split or subset of sorted dat
 the result is the same whatever the array order of equal seeds.
 
 Example:
-
     >>> import numpy as np
     >>> x, y = np.arange(20), np.arange(20) % 2
     >>> [len(a) for a in split_validation(x, y, 0.25)]

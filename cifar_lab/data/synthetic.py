@@ -6,7 +6,6 @@ colour `c % 5`), so colour alone gets a model only half-way and it has to learn 
 real images. Drawing is vectorised numpy: thousands of images take a fraction of a second.
 
 Example:
-
     >>> import numpy as np
     >>> x, y = draw_images(20, np.random.default_rng(0))
     >>> x.shape, x.dtype, y.dtype

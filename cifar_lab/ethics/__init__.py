@@ -8,12 +8,15 @@ model card (Mitchell et al. 2019).
 
 What the notebooks use is re-exported here; the modules below may change freely:
 
-- `report`: `ethics_report`, which measures everything and writes the card;
-- `fairness`: per-class disparity with intervals, and the brightness-group analogue;
+- `report`: `ethics_report`, which measures everything and writes the card (its figure files: `FIGURES`);
+- `fairness`: per-class disparity with intervals;
+- `brightness`: the brightness-group analogue of group fairness (equalized odds with its noise level);
 - `privacy`: membership inference attacks and their metrics;
 - `canaries`: memorisation canaries (inserted before training) and their exposure;
 - `sampling_bias`: retraining with one class under-represented (three trainings);
-- `card`, `plots`, `bibliography`: the model card, its figures and the works it cites.
+- `card`: the model card, rendered and written; its sections are in `card_sections` (descriptive) and
+  `card_analyses` (measured), its number and table formatting in `card_format`;
+- `plots`, `bibliography`: the card's figures and the works it cites.
 
 Example:
     >>> from cifar_lab.ethics import wilson_interval
@@ -22,16 +25,18 @@ Example:
 """
 
 from cifar_lab.ethics.bibliography import BIBLIOGRAPHY
+from cifar_lab.ethics.brightness import brightness_analogue
 from cifar_lab.ethics.canaries import Canaries, canary_report, make_canaries, training_set
 from cifar_lab.ethics.card import render_markdown, write_card
-from cifar_lab.ethics.fairness import brightness_analogue, per_class_disparity, wilson_interval
+from cifar_lab.ethics.fairness import per_class_disparity, wilson_interval
 from cifar_lab.ethics.plots import plot_attack_roc, plot_exposure_histogram, plot_per_class_recall
 from cifar_lab.ethics.privacy import attack_metrics, membership_inference
-from cifar_lab.ethics.report import ethics_report
+from cifar_lab.ethics.report import FIGURES, ethics_report
 from cifar_lab.ethics.sampling_bias import sampling_bias_experiment
 
 __all__ = [
     "BIBLIOGRAPHY",
+    "FIGURES",
     "Canaries",
     "attack_metrics",
     "brightness_analogue",

@@ -28,7 +28,11 @@ def plot_per_class_recall(disparity: dict) -> Figure:
     `disparity` is the dict from `cifar_lab.ethics.fairness.per_class_disparity`.
 
     Example:
-        >>> fig = plot_per_class_recall(disparity)  # doctest: +SKIP
+        >>> from cifar_lab.ethics.fairness import per_class_disparity
+        >>> disparity = per_class_disparity(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]), ("cat", "dog"))
+        >>> fig = plot_per_class_recall(disparity)
+        >>> [label.get_text() for label in fig.axes[0].get_xticklabels()], fig.axes[0].get_ylabel()
+        (['cat', 'dog'], 'recall (95% Wilson interval)')
     """
     names = list(disparity["per_class"])
     rows = [disparity["per_class"][name] for name in names]
@@ -91,7 +95,10 @@ def plot_exposure_histogram(canary_report: dict) -> Figure:
     `canary_report` is the dict from `cifar_lab.ethics.canaries.canary_report`.
 
     Example:
-        >>> fig = plot_exposure_histogram(report)  # doctest: +SKIP
+        >>> fig = plot_exposure_histogram({"exposure_in": np.array([1.0, 5.0]), "exposure_out": np.array([0.5, 1.5]),
+        ...                                "max_exposure": 5.6})
+        >>> fig.axes[0].get_legend_handles_labels()[1]
+        ['OUT (never trained on)', 'IN (trained on)', 'expected without memorisation']
     """
     figure = new_figure(figsize=(6, 3.6))
     axes = figure.subplots()

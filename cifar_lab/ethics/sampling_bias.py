@@ -12,10 +12,16 @@ the cited work (Buolamwini & Gebru 2018; Wilson, Hoffman & Morgenstern 2019).
 Three trainings are the expensive part of the ethics report, so it is optional and sized by
 parameters (`epochs`, and the caller's choice of training set).
 
-Example:
+Not run in the tests: the experiment trains three models (minutes); the data-shaping steps it uses
+are shown running below and in their own examples.
 
+Example:
     >>> from cifar_lab.data import make_synthetic
-    >>> result = sampling_bias_experiment(make_synthetic(2000, 500), cut_class="cat", epochs=2)  # doctest: +SKIP
+    >>> data = make_synthetic(2000, 500)
+    >>> _, y_cut = undersample_class(data.x_train, data.y_train, data.class_names.index("cat"), 0.1)
+    >>> int((data.y_train == 3).sum()), int((y_cut == 3).sum())
+    (200, 20)
+    >>> result = sampling_bias_experiment(data, cut_class="cat", epochs=2)                        # doctest: +SKIP
     >>> result["runs"]["cut"]["recall"] < result["runs"]["baseline"]["recall"]                    # doctest: +SKIP
     True
 """
@@ -138,8 +144,21 @@ def sampling_bias_experiment(
     plain-language `statement`. To size it for CI, pass a small `data` (e.g. a stratified subset) and
     few `epochs`.
 
+    Not run in the tests: it trains three models, which takes minutes.
+
+    Raises:
+        UsageError: for an unknown `cut_class` or `mitigation`, before anything is trained.
+
     Example:
+        >>> from cifar_lab.data import make_synthetic
+        >>> data = make_synthetic(2000, 500)
         >>> r = sampling_bias_experiment(data, cut_class="cat", fraction=0.1, epochs=3)  # doctest: +SKIP
+        >>> sorted(r["runs"])  # doctest: +SKIP
+        ['baseline', 'cut', 'mitigated']
+        >>> sampling_bias_experiment(data, cut_class="cats")
+        Traceback (most recent call last):
+        ...
+        cifar_lab.errors.UsageError: Unknown class 'cats'. Valid classes: airplane, automobile, bird, cat, ...
     """
     names = tuple(data.class_names)
     if cut_class not in names:
@@ -153,33 +172,14 @@ def sampling_bias_experiment(
     )
     x_cut, y_cut = undersample_class(data.x_train, data.y_train, target, fraction, seed=seed)
     baseline_count = int(np.sum(np.asarray(data.y_train) == target))
-    if mitigation == "class_weight":
-        x_mit, y_mit, weights = x_cut, y_cut, balancing_class_weights(y_cut, len(names))
-    else:
-        x_mit, y_mit = oversample_class(x_cut, y_cut, target, baseline_count, seed=seed)
-        weights = None
+    x_mit, y_mit, weights = _mitigated(x_cut, y_cut, target, mitigation, baseline_count, len(names), seed=seed)
     predictions = {
         "baseline": _train_and_predict(data.x_train, data.y_train, data.x_test, class_weight=None, **settings),
         "cut": _train_and_predict(x_cut, y_cut, data.x_test, class_weight=None, **settings),
         "mitigated": _train_and_predict(x_mit, y_mit, data.x_test, class_weight=weights, **settings),
     }
     y_test = np.asarray(data.y_test).astype(np.int64)
-    runs = {}
-    for run, y_pred in predictions.items():
-        metrics = per_class_metrics(y_test, y_pred, num_classes=len(names))
-        runs[run] = {
-            "accuracy": float(np.mean(y_pred == y_test)),
-            "recall": float(metrics["recall"][target]),
-            "precision": float(metrics["precision"][target]),
-        }
-    of_target = y_test == target
-    before = np.bincount(predictions["baseline"][of_target], minlength=len(names))
-    after = np.bincount(predictions["cut"][of_target], minlength=len(names))
-    absorbed = [
-        {"class": names[c], "baseline": int(before[c]), "cut": int(after[c]), "increase": int(after[c] - before[c])}
-        for c in np.argsort(-(after - before), kind="stable")
-        if c != target and after[c] > before[c]
-    ][:3]
+    runs = _run_metrics(predictions, y_test, target, len(names))
     result = {
         "cut_class": cut_class,
         "fraction": float(fraction),
@@ -198,14 +198,63 @@ def sampling_bias_experiment(
         "accuracy_change": runs["cut"]["accuracy"] - runs["baseline"]["accuracy"],
         "mitigated_recall_change": runs["mitigated"]["recall"] - runs["baseline"]["recall"],
         "mitigated_accuracy_change": runs["mitigated"]["accuracy"] - runs["baseline"]["accuracy"],
-        "absorbed_by": absorbed,
+        "absorbed_by": _absorbed_by(predictions["baseline"], predictions["cut"], y_test, target, names),
     }
-    absorbers = ", ".join(f"{a['class']} (+{a['increase']})" for a in absorbed) or "no single class"
-    result["statement"] = (
-        f"Cutting {cut_class} to {result['n_cut_class_kept']} of {baseline_count} training images changed its "
-        f"recall by {result['recall_change']:+.3f} and its precision by {result['precision_change']:+.3f}, "
-        f"while overall accuracy changed by {result['accuracy_change']:+.3f}. Its test images went instead to "
-        f"{absorbers}. With {mitigation.replace('_', ' ')} the recall change from baseline was "
-        f"{result['mitigated_recall_change']:+.3f}."
-    )
+    result["statement"] = _statement(result)
     return result
+
+
+def _mitigated(
+    x_cut: np.ndarray,
+    y_cut: np.ndarray,
+    target: int,
+    mitigation: str,
+    baseline_count: int,
+    num_classes: int,
+    *,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, dict[int, float] | None]:
+    """The mitigated run's training data and class weights (`None` for oversampling)."""
+    if mitigation == "class_weight":
+        return x_cut, y_cut, balancing_class_weights(y_cut, num_classes)
+    x_mit, y_mit = oversample_class(x_cut, y_cut, target, baseline_count, seed=seed)
+    return x_mit, y_mit, None
+
+
+def _run_metrics(predictions: dict[str, np.ndarray], y_test: np.ndarray, target: int, num_classes: int) -> dict:
+    """Each run's overall accuracy, and the recall and precision of the cut class."""
+    runs = {}
+    for run, y_pred in predictions.items():
+        metrics = per_class_metrics(y_test, y_pred, num_classes=num_classes)
+        runs[run] = {
+            "accuracy": float(np.mean(y_pred == y_test)),
+            "recall": float(metrics["recall"][target]),
+            "precision": float(metrics["precision"][target]),
+        }
+    return runs
+
+
+def _absorbed_by(
+    baseline: np.ndarray, cut: np.ndarray, y_test: np.ndarray, target: int, names: tuple[str, ...]
+) -> list[dict]:
+    """The (at most three) classes that take more of class `target`'s test images after the cut, most first."""
+    of_target = y_test == target
+    before = np.bincount(baseline[of_target], minlength=len(names))
+    after = np.bincount(cut[of_target], minlength=len(names))
+    return [
+        {"class": names[c], "baseline": int(before[c]), "cut": int(after[c]), "increase": int(after[c] - before[c])}
+        for c in np.argsort(-(after - before), kind="stable")
+        if c != target and after[c] > before[c]
+    ][:3]
+
+
+def _statement(result: dict) -> str:
+    """The experiment's outcome in one paragraph."""
+    absorbers = ", ".join(f"{a['class']} (+{a['increase']})" for a in result["absorbed_by"]) or "no single class"
+    return (
+        f"Cutting {result['cut_class']} to {result['n_cut_class_kept']} of {result['n_cut_class_images']} training "
+        f"images changed its recall by {result['recall_change']:+.3f} and its precision by "
+        f"{result['precision_change']:+.3f}, while overall accuracy changed by {result['accuracy_change']:+.3f}. "
+        f"Its test images went instead to {absorbers}. With {result['mitigation'].replace('_', ' ')} the recall "
+        f"change from baseline was {result['mitigated_recall_change']:+.3f}."
+    )

@@ -28,9 +28,14 @@ def predict_batches(model: Any, batches: Any) -> np.ndarray:
     dropped during these calls; every other TensorFlow message still shows.
 
     Example:
-        >>> batches = make_dataset(x, y, batch_size=512, shuffle=False)  # doctest: +SKIP
-        >>> predict_batches(model, batches).shape                        # doctest: +SKIP
-        (1000, 10)
+        >>> from cifar_lab.data import make_synthetic
+        >>> from cifar_lab.models import build_model
+        >>> from cifar_lab.train import make_dataset
+        >>> data = make_synthetic(n_train=0, n_test=20)
+        >>> batches = make_dataset(data.x_test, data.y_test, batch_size=8, shuffle=False)
+        >>> proba = predict_batches(build_model("original"), batches)
+        >>> proba.shape, proba.dtype, bool(np.allclose(proba.sum(axis=1), 1.0, atol=1e-5))
+        ((20, 10), dtype('float64'), True)
     """
     tensorflow_logger = logging.getLogger("tensorflow")
     tensorflow_logger.addFilter(_drop_retracing_warning)
@@ -52,7 +57,13 @@ def predict_proba(model: Any, x_uint8: np.ndarray, batch_size: int = 512, *, tta
     two cancels part of the model's error at twice the inference cost.
 
     Example:
-        >>> proba = predict_proba(model, data.x_test, tta=True)  # doctest: +SKIP
+        >>> from cifar_lab.data import make_synthetic
+        >>> from cifar_lab.models import build_model
+        >>> model, data = build_model("original"), make_synthetic(n_train=0, n_test=8)
+        >>> plain, averaged = predict_proba(model, data.x_test), predict_proba(model, data.x_test, tta=True)
+        >>> mirrored = predict_proba(model, data.x_test[:, :, ::-1])
+        >>> bool(np.allclose(averaged, (plain + mirrored) / 2, atol=1e-6))
+        True
     """
     from cifar_lab.train.pipeline import make_dataset
 
@@ -75,8 +86,14 @@ def evaluate_model(
     `confusion_normalized`, `proba` and `y_pred`.
 
     Example:
-        >>> report = evaluate_model(model, data.x_test, data.y_test)  # doctest: +SKIP
-        >>> report["accuracy"]                                       # doctest: +SKIP
+        >>> import keras
+        >>> from cifar_lab.data import make_synthetic
+        >>> data = make_synthetic(n_train=0, n_test=20)  # two images of each class
+        >>> always_cat = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)])
+        >>> always_cat.set_weights([np.zeros((3072, 10)), np.eye(10)[3]])  # class 3 is "cat"
+        >>> report = evaluate_model(always_cat, data.x_test, data.y_test)
+        >>> report["accuracy"], float(report["per_class"]["recall"][3]), report["confusion"][:, 3].tolist()
+        (0.1, 1.0, [2, 2, 2, 2, 2, 2, 2, 2, 2, 2])
     """
     proba = predict_proba(model, x_uint8, tta=tta)
     y_pred = proba.argmax(axis=1)

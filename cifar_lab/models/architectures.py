@@ -103,9 +103,10 @@ def build_fast_cnn(
     label_smoothing: float,
     precision: str,
 ) -> keras.Model:
-    """A compact airbench-style CNN: a conv stem, then three groups of conv-pool-conv, each followed
-    by batch norm and ReLU, doubling the width as the resolution halves; global max pooling and one
-    dense layer.
+    """A compact airbench-style CNN, compiled with a one-cycle schedule and label smoothing.
+
+    A conv stem, then three groups of conv-pool-conv, each followed by batch norm and ReLU, doubling
+    the width as the resolution halves; global max pooling and one dense layer.
 
     Why this shape: batch norm is what allows the large one-cycle learning rate that gets most of the
     accuracy in few epochs; pooling right after the first conv of each group does the heavy convs at

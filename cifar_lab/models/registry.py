@@ -2,20 +2,21 @@
 
 Two models:
 
-* `"original"` is the course assignment's CNN, layer for layer (1,676,842 parameters), compiled the
+- `"original"` is the course assignment's CNN, layer for layer (1,676,842 parameters), compiled the
   way the assignment did: RMSprop with Keras's defaults, categorical cross-entropy, accuracy.
-* `"fast_cnn"` is a batch-normalised CNN designed for a small CPU budget (see `_build_fast_cnn`
-  for why each part is there). It trains with SGD + Nesterov momentum under a one-cycle learning-rate
-  schedule that stretches to whatever length the run has (`OneCycle`), and label smoothing; it
-  computes in bfloat16 where the CPU supports it natively (`precision="auto"`, accuracy-checked).
+- `"fast_cnn"` is a batch-normalised CNN designed for a small CPU budget (see
+  `cifar_lab.models.architectures.build_fast_cnn` for why each part is there). It trains with SGD +
+  Nesterov momentum under a one-cycle learning-rate schedule that stretches to whatever length the
+  run has (`OneCycle`), and label smoothing; it computes in bfloat16 where the CPU supports it
+  natively (`precision="auto"`, accuracy-checked).
 
 Every hyper-parameter a model accepts is listed, with its default and why, in `MODELS`; passing an
-unknown model name or hyper-parameter raises a `ValueError` that lists the valid ones.
+unknown model name or hyper-parameter raises a `UsageError` that lists the valid ones.
 
 Example:
-    >>> model = build_model("original")          # doctest: +SKIP
-    >>> model.count_params()                     # doctest: +SKIP
-    1676842
+    >>> model = build_model("original")
+    >>> model.count_params(), type(model.optimizer).__name__
+    (1676842, 'RMSprop')
 """
 
 from __future__ import annotations
@@ -35,10 +36,14 @@ from cifar_lab.models.architectures import build_fast_cnn, build_original
 class ModelSpec:
     """A registry entry: how to build a model, its hyper-parameters and the recipe it was measured with.
 
-    `hparams` are what `build_model` accepts, with their defaults. `recipe` is how the model is meant
-    to be trained and evaluated: `epochs` and `batch_size` (`cifar_lab.course.train_or_load` trains a
-    model other than the run's own with this batch size), `augmentation` (the preset it was measured
-    with) and `tta` (whether evaluation averages the flipped image's prediction in).
+    Attributes:
+        build: the function that builds and compiles the model from `hparams`.
+        description: one line for listings.
+        hparams: what `build_model` accepts, with their defaults.
+        recipe: how the model is meant to be trained and evaluated: `epochs` and `batch_size`
+            (`cifar_lab.course.train_or_load` trains a model other than the run's own with this batch
+            size), `augmentation` (the preset it was measured with) and `tta` (whether evaluation
+            averages the flipped image's prediction in).
 
     Example:
         >>> MODELS["original"].hparams["learning_rate"]
@@ -97,14 +102,27 @@ MODELS: dict[str, ModelSpec] = {
 def build_model(name: str = "original", *, seed: int = 0, strategy: Any = None, **hparams: Any) -> keras.Model:
     """Build model `name` from `MODELS`, compiled with its default recipe.
 
-    `seed` fixes the initial weights (and the dropout stream): the same seed builds the same model.
-    `hparams` override the model's defaults listed in `MODELS[name].hparams`. `strategy` (a
-    `tf.distribute.Strategy`, e.g. `MirroredStrategy()` for several GPUs) builds the model in its
-    scope, so `train_model` trains it on all the strategy's devices; the default is one device.
+    Args:
+        name: a key of `MODELS`.
+        seed: fixes the initial weights (and the dropout stream): the same seed builds the same model.
+        strategy: a `tf.distribute.Strategy` (e.g. `MirroredStrategy()` for several GPUs) to build the
+            model in the scope of, so `train_model` trains it on all the strategy's devices; the
+            default is one device.
+        **hparams: override the model's defaults listed in `MODELS[name].hparams`.
+
+    Raises:
+        UsageError: an unknown model name or hyper-parameter; the message lists the valid ones.
 
     Example:
-        >>> model = build_model("original", seed=1)                    # doctest: +SKIP
-        >>> model = build_model("fast_cnn", learning_rate=0.1)         # doctest: +SKIP
+        >>> a, b = build_model("original", seed=1), build_model("original", seed=1)
+        >>> all((x == y).all() for x, y in zip(a.get_weights(), b.get_weights()))
+        True
+        >>> build_model("fast_cnn").count_params(), build_model("fast_cnn", widths=(16, 32, 64)).count_params()
+        (293882, 74370)
+        >>> build_model("fast_cnn", lr=0.1)
+        Traceback (most recent call last):
+        ...
+        cifar_lab.errors.UsageError: Unknown hyper-parameter(s) lr for model 'fast_cnn'. Valid ones: widths, ...
     """
     if name not in MODELS:
         raise UsageError(

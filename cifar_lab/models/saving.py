@@ -2,9 +2,9 @@
 
 `save_model` writes three files, each atomically (see `cifar_lab.files`):
 
-* `model.json` + `model.weights.h5`: the original assignment's formats (architecture from
+- `model.json` + `model.weights.h5`: the original assignment's formats (architecture from
   `model.to_json()`, weights from `save_weights`);
-* `model.keras`: Keras's native single-file format (architecture, weights, optimizer state).
+- `model.keras`: Keras's native single-file format (architecture, weights, optimizer state).
 
 `load_model` reads either back with Keras's safe mode on, so a model file cannot run code.
 
@@ -72,15 +72,23 @@ def load_model(path: str | os.PathLike[str], weights: str | os.PathLike[str] | N
     """Load a model saved by `save_model`: a `.keras` file, or a `.json` architecture.
 
     For a `.json` file the weights come from `weights` (default: the `.weights.h5` next to it).
-    A model loaded from JSON is not compiled (the original's format holds no optimizer); use it to
-    predict, or compile it before training.
+    Either way the model comes back compiled as it was saved: Keras 3 writes the compile settings
+    into the JSON, and the weights file holds the optimizer's state (step count, momenta) too.
 
     Raises:
         MissingFileError: the model or its weights file does not exist.
         UsageError: the file is neither `.keras` nor `.json`.
 
     Example:
-        >>> load_model("runs/demo/model.json")  # doctest: +SKIP
+        >>> import tempfile
+        >>> from cifar_lab.models import build_model
+        >>> paths = save_model(build_model("fast_cnn"), tempfile.mkdtemp())
+        >>> [load_model(paths[kind]).count_params() for kind in ("keras", "json")]
+        [293882, 293882]
+        >>> load_model("runs/demo/model.keras")
+        Traceback (most recent call last):
+        ...
+        cifar_lab.errors.MissingFileError: No saved model at runs/demo/model.keras. ...
     """
     path = Path(path)
     if not path.is_file():

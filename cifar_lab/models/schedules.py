@@ -23,8 +23,11 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
     to the run's real length before training, so the schedule fits any number of epochs.
 
     Example:
-        >>> schedule = OneCycle(peak=0.1, warmup_fraction=0.25, total_steps=100)  # doctest: +SKIP
-        >>> float(schedule(25))                                                  # doctest: +SKIP
+        >>> schedule = OneCycle(peak=0.1, warmup_fraction=0.25, total_steps=100)
+        >>> [round(float(schedule(step)), 3) for step in (0, 10, 25, 50, 100)]
+        [0.0, 0.04, 0.1, 0.067, 0.0]
+        >>> _ = schedule.total_steps.assign(200.0)  # what train_model does for a longer run
+        >>> round(float(schedule(50)), 3)
         0.1
     """
 

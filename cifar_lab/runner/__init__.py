@@ -10,13 +10,15 @@ What instructors and the command line use is re-exported here; the modules below
 
 Example:
     >>> from cifar_lab.runner import plan_run
-    >>> plan = plan_run("ci", notebooks="01")  # doctest: +SKIP
+    >>> [job.stem for job in plan_run("ci", notebooks="01").notebooks]
+    ['01_data']
 """
 
-from cifar_lab.runner.grid import load_sweep, plan_sweep, run_grid
+from cifar_lab.runner.grid import run_grid
 from cifar_lab.runner.parameters import ParameterError, read_parameters
 from cifar_lab.runner.plan import RunPlan, plan_run
 from cifar_lab.runner.run import RunResult, execute_plan, format_summary, run_notebooks
+from cifar_lab.runner.sweep import load_sweep, plan_sweep
 
 __all__ = [
     "ParameterError",

@@ -16,6 +16,7 @@ into place only when every cell succeeded, so an interrupted or killed run never
 notebook where a completed one belongs. A failed notebook is kept as `<stem>.failed.ipynb` to debug.
 
 Example:
+    Not run in the tests: it starts a kernel and executes a notebook.
 
     >>> execute_notebook("notebooks/01_data.ipynb", "runs/ci/notebooks/01_data.ipynb",
     ...                  {"preset": "ci"}, timeout=600)  # doctest: +SKIP
@@ -60,7 +61,7 @@ class CurrentPythonKernelManager(AsyncKernelManager):
     """A kernel manager that runs `ipykernel` on this interpreter over private Unix sockets (POSIX).
 
     Example:
-        >>> CurrentPythonKernelManager().kernel_spec.argv[0] == sys.executable  # doctest: +SKIP
+        >>> CurrentPythonKernelManager().kernel_spec.argv[0] == sys.executable
         True
     """
 
@@ -144,6 +145,8 @@ def execute_notebook(
             `<stem>.failed.ipynb` beside `output`.
 
     Example:
+        Not run in the tests: it starts a kernel and executes a notebook.
+
         >>> execute_notebook("notebooks/01_data.ipynb", "runs/ci/notebooks/01_data.ipynb",
         ...                  {"preset": "ci", "run_dir": "runs/ci"}, timeout=600)  # doctest: +SKIP
     """

@@ -7,9 +7,8 @@ function, the items plain data. Dask is optional (`pip install 'cifar-lab[dask]'
 only when a scheduler address is given.
 
 Example:
-
-    >>> executor = make_executor(jobs=2)
-    >>> sorted(executor.map_unordered(abs, [-1, -2]))  # doctest: +SKIP
+    >>> executor = make_executor(jobs=1)
+    >>> sorted(executor.map_unordered(abs, [-1, -2]))
     [(0, 1), (1, 2)]
 """
 
@@ -66,6 +65,8 @@ class ProcessExecutor:
     (progress bars, ZeroMQ) can deadlock.
 
     Example:
+        Not run in the tests: spawning two Python processes takes seconds.
+
         >>> sorted(ProcessExecutor(2).map_unordered(abs, [-1, -2]))  # doctest: +SKIP
         [(0, 1), (1, 2)]
     """
@@ -95,6 +96,8 @@ class DaskExecutor:
         SchedulerUnreachableError: no scheduler answers at `address`.
 
     Example:
+        Not run in the tests: it needs a running Dask scheduler.
+
         >>> executor = DaskExecutor("tcp://127.0.0.1:8786")  # doctest: +SKIP
     """
 

@@ -26,44 +26,27 @@ Dask cluster instead, whose workers must see the notebooks and the run directory
 (a shared file system): paths are resolved here before the combinations are sent.
 
 Example:
+    From the command line, `cifar-lab grid sweep.yaml --jobs 2`; from Python (Not run in the tests: it
+    executes every combination's notebooks):
 
-    $ cifar-lab grid sweep.yaml --jobs 2
     >>> result = run_grid("sweep.yaml", jobs=2)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import itertools
 import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cifar_lab.errors import did_you_mean
 from cifar_lab.files import atomic_write_json
-from cifar_lab.runner.parameters import ParameterError
-from cifar_lab.runner.plan import RunPlan, plan_run
 from cifar_lab.runner.run import execute_plan
+from cifar_lab.runner.sweep import Combination, load_sweep, plan_sweep
 from cifar_lab.runner.sweep_results import write_results
 
-SWEEP_KEYS = ("preset", "notebooks", "params", "grid", "run_dir", "plot_metric", "timeout")
 RESULT_FILE = "result.json"
-
-
-@dataclass(frozen=True)
-class Combination:
-    """One point of the grid: its values, its directory name and its validated run plan."""
-
-    values: dict[str, Any]
-    name: str
-    plan: RunPlan
-
-    def fingerprint(self) -> str:
-        """A digest of every notebook's source and parameters: equal means the same work."""
-        return hashlib.sha256("".join(job.fingerprint() for job in self.plan.notebooks).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -79,114 +62,6 @@ class GridResult:
         return all(r["status"] == "done" for r in self.results)
 
 
-def load_sweep(path: str | Path) -> dict[str, Any]:
-    """Read a sweep file and return its settings with defaults filled in; the run is not planned yet.
-
-    Raises:
-        ParameterError: an unknown key (with the closest valid one), an empty or non-list grid
-            entry, or a name in both `params` and `grid`.
-
-    Example:
-        >>> load_sweep("sweep.yaml")["grid"]  # doctest: +SKIP
-        {'optimizer': ['adam', 'rmsprop'], 'epochs': [1, 2]}
-    """
-    import yaml
-
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"No sweep file at {path.resolve()}. Check the path (format: cifar-lab grid -h).")
-    try:
-        sweep = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ParameterError(f"{path} is not valid YAML: {error}") from None
-    if not isinstance(sweep, dict) or not isinstance(sweep.get("grid"), dict) or not sweep["grid"]:
-        raise ParameterError(
-            f"{path} needs a `grid:` mapping of parameter names to lists of values (see cifar-lab grid -h)."
-        )
-    for key in sweep:
-        if key not in SWEEP_KEYS:
-            raise ParameterError(
-                f"Unknown key {key!r} in {path}.{did_you_mean(str(key), SWEEP_KEYS)} "
-                f"Valid keys: {', '.join(SWEEP_KEYS)}."
-            )
-    params = sweep.get("params") or {}
-    if not isinstance(params, dict):
-        raise ParameterError(
-            f"params in {path} must be a mapping of names to values, e.g. params: {{n_per_class: 40}}."
-        )
-    for name, values in sweep["grid"].items():
-        if not isinstance(values, list) or not values:
-            raise ParameterError(
-                f"grid: {name} in {path} must be a non-empty list, e.g. {name}: [1, 2]; got {values!r}."
-            )
-        if name in params:
-            raise ParameterError(f"{name!r} is in both params and grid of {path}; keep it in one.")
-    for name in ("preset", "run_dir"):
-        if name in params or name in sweep["grid"]:
-            raise ParameterError(
-                f"{name} is a top-level key of a sweep file ({name}: ...), not a params or grid entry."
-            )
-    notebooks = sweep.get("notebooks")
-    if isinstance(notebooks, (int, list)):  # YAML reads `02` as the int 2
-        items = notebooks if isinstance(notebooks, list) else [notebooks]
-        notebooks = [f"{n:02d}" if isinstance(n, int) else str(n) for n in items]
-    return {
-        "preset": sweep.get("preset", "quick"),
-        "notebooks": notebooks,
-        "params": params,
-        "grid": sweep["grid"],
-        "run_dir": Path(sweep.get("run_dir") or Path("runs") / path.stem),
-        "plot_metric": sweep.get("plot_metric"),
-        "timeout": sweep.get("timeout"),
-    }
-
-
-def combination_name(values: dict[str, Any]) -> str:
-    """Return a directory name for one combination, readable and safe on every file system.
-
-    Example:
-        >>> combination_name({"optimizer": "adam", "learning_rate": 0.001})
-        'optimizer-adam_learning_rate-0.001'
-    """
-    text = "_".join(f"{name}-{value}" for name, value in values.items())
-    return "".join(c if c.isalnum() or c in "-._" else "-" for c in text)[:120]
-
-
-def plan_sweep(sweep: dict[str, Any], notebooks_dir: str | Path = "notebooks") -> list[Combination]:
-    """Validate every combination of `sweep` against the notebooks; nothing runs.
-
-    Raises:
-        ParameterError: as `cifar_lab.runner.plan.plan_run`, naming the failing combination.
-
-    Example:
-        >>> len(plan_sweep(load_sweep("sweep.yaml")))  # doctest: +SKIP
-        8
-    """
-    names = list(sweep["grid"])
-    combinations = []
-    for point in itertools.product(*sweep["grid"].values()):
-        values = dict(zip(names, point))
-        name = combination_name(values)
-        try:
-            plan = plan_run(
-                sweep["preset"],
-                params={**sweep["params"], **values},
-                notebooks=sweep["notebooks"],
-                run_dir=Path(sweep["run_dir"]) / name,
-                notebooks_dir=notebooks_dir,
-                timeout=sweep["timeout"],
-            )
-        except ParameterError as error:
-            raise ParameterError(f"Combination {name}: {error}") from None
-        combinations.append(Combination(values, name, plan))
-    if len({c.name for c in combinations}) != len(combinations):
-        raise ParameterError(
-            "Two grid combinations map to the same directory name; make the grid values "
-            "differ in letters or digits, not only in punctuation."
-        )
-    return combinations
-
-
 def run_combination(combination: Combination, progress: bool = False, force: bool = False) -> dict[str, Any]:
     """Run one combination's notebooks and record the outcome in its `result.json`; never raises.
 
@@ -196,6 +71,8 @@ def run_combination(combination: Combination, progress: bool = False, force: boo
     notebooks the combination already completed again.
 
     Example:
+        Not run in the tests: it executes the combination's notebooks.
+
         >>> run_combination(plan_sweep(load_sweep("sweep.yaml"))[0])["status"]  # doctest: +SKIP
         'done'
     """
@@ -260,6 +137,8 @@ def run_grid(
         ParameterError: the sweep file or any combination is invalid (before anything runs).
 
     Example:
+        Not run in the tests: it executes every combination's notebooks.
+
         >>> run_grid("sweep.yaml", jobs=2).ok  # doctest: +SKIP
         True
     """

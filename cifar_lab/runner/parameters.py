@@ -68,8 +68,10 @@ def parameters_cell_source(notebook: str | Path) -> str:
         ParameterError: no such cell, or more than one.
 
     Example:
-        >>> parameters_cell_source("notebooks/01_data.ipynb")  # doctest: +SKIP
-        'preset: str = "quick"\\n...'
+        >>> print(parameters_cell_source("notebooks/01_data.ipynb"))
+        # None means "take it from the preset" (cifar_lab.presets.PRESETS).
+        preset: str = "quick"
+        ...
     """
     with open(notebook, encoding="utf-8") as f:
         cells = json.load(f)["cells"]
@@ -92,7 +94,7 @@ def read_parameters(notebook: str | Path) -> dict[str, Parameter]:
             other than `int`, `float`, `str`, `bool`, optionally `| None`.
 
     Example:
-        >>> read_parameters("notebooks/02_baseline_cnn.ipynb")["epochs"]  # doctest: +SKIP
+        >>> read_parameters("notebooks/02_baseline_cnn.ipynb")["epochs"]
         Parameter(name='epochs', type=<class 'int'>, optional=True, default=None)
     """
     declared: dict[str, Parameter] = {}

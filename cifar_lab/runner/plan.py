@@ -5,9 +5,8 @@ wrong type, an unknown preset or a notebook whose parameters cell breaks the con
 with a message and nothing written. `cifar_lab.runner` executes the resulting `RunPlan`.
 
 Example:
-
-    >>> plan = plan_run("ci", params={"epochs": "1"}, notebooks="01,02")  # doctest: +SKIP
-    >>> [job.stem for job in plan.notebooks], plan.notebooks[1].parameters["epochs"]  # doctest: +SKIP
+    >>> plan = plan_run("ci", params={"epochs": "1"}, notebooks="01,02")
+    >>> [job.stem for job in plan.notebooks], plan.notebooks[1].parameters["epochs"]
     (['01_data', '02_baseline_cnn'], 1)
 """
 
@@ -20,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cifar_lab.data.cifar10 import DATA_SOURCES, check_data
+from cifar_lab.errors import CifarLabError
 from cifar_lab.presets import CELL_TIMEOUT_S, check_preset, resolve_params
 from cifar_lab.runner.parameters import ParameterError, check_names, coerce, read_parameters
 
 # Every notebook must declare these: the runner passes the preset and one shared run directory.
 REQUIRED_PARAMETERS = ("preset", "run_dir")
 # Values of `data` that name a source rather than a path (cifar_lab.data.load_cifar10).
-DATA_SOURCES = ("auto", "cifar10", "synthetic")
 
 
 def library_digest() -> str:
@@ -86,7 +86,7 @@ def find_notebooks(notebooks_dir: str | Path = "notebooks", selection: str | lis
     with it (`"03"` or `"03_augmentation"`).
 
     Example:
-        >>> [p.name for p in find_notebooks("notebooks", "01,03")]  # doctest: +SKIP
+        >>> [p.name for p in find_notebooks("notebooks", "01,03")]
         ['01_data.ipynb', '03_augmentation.ipynb']
     """
     directory = Path(notebooks_dir)
@@ -140,13 +140,17 @@ def plan_run(
             a value of the wrong type, or a notebook whose parameters cell breaks the contract.
 
     Example:
-        >>> plan = plan_run("ci", params={"epochs": "1"}, notebooks="01")  # doctest: +SKIP
-        >>> plan.notebooks[0].parameters["epochs"]  # doctest: +SKIP
+        >>> plan = plan_run("ci", params={"epochs": "1"}, notebooks="02")
+        >>> plan.notebooks[0].parameters["epochs"]
         1
+        >>> plan_run("ci", data="cifar-10")
+        Traceback (most recent call last):
+        ...
+        cifar_lab.runner.parameters.ParameterError: data: Unknown data='cifar-10'. Did you mean 'cifar10'? ...
     """
     try:
         check_preset(preset)
-    except ValueError as error:
+    except CifarLabError as error:
         raise ParameterError(str(error)) from None
     explicit = {k: v for k, v in (params or {}).items() if v is not None}
     if data is not None:
@@ -175,10 +179,18 @@ def plan_run(
         for name, value in explicit.items():
             if name in names:
                 values[name] = coerce(names[name], value, where=f"the value for {source.stem}")
-        data_value = values.get("data")
-        if isinstance(data_value, str) and data_value not in DATA_SOURCES and os.path.exists(data_value):
-            values["data"] = os.path.abspath(data_value)  # a Dask worker may start in another directory
+        if values.get("data") is not None:
+            values["data"] = _checked_data(values["data"])
         jobs.append(NotebookJob(source.resolve(), values))
     if timeout is None:
         timeout = CELL_TIMEOUT_S[preset]
     return RunPlan(preset, directory, tuple(jobs), float(timeout) if timeout else None)
+
+
+def _checked_data(data: str) -> str:
+    """`data` validated as `load_cifar10` will see it; a path made absolute (a Dask worker may start elsewhere)."""
+    try:
+        check_data(data)
+    except CifarLabError as error:
+        raise ParameterError(f"data: {error}") from None
+    return data if data in DATA_SOURCES else os.path.abspath(os.path.expanduser(data))

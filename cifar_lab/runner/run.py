@@ -10,8 +10,9 @@ runs again too, because later notebooks read what earlier ones saved. A summary 
 headline figures ends the run.
 
 Example:
+    From the command line, `cifar-lab run --preset ci --notebooks 01,02 -p epochs 1`; from Python
+    (Not run in the tests: it executes notebooks for a minute.)
 
-    $ cifar-lab run --preset ci --notebooks 01,02 -p epochs 1
     >>> result = run_notebooks("ci", params={"epochs": 1}, notebooks="01,02")  # doctest: +SKIP
 """
 
@@ -27,7 +28,7 @@ from typing import Any
 from cifar_lab.errors import MissingFileError
 from cifar_lab.files import atomic_write_json
 from cifar_lab.rundir import RunDir, read_metrics
-from cifar_lab.runner.plan import RunPlan, plan_run
+from cifar_lab.runner.plan import NotebookJob, RunPlan, plan_run
 
 
 @dataclass(frozen=True)
@@ -73,16 +74,17 @@ def execute_plan(
         log: receives one line per notebook started and finished; `None` for silence.
 
     Example:
+        Not run in the tests: it executes the notebooks (minutes).
+
         >>> result = execute_plan(plan_run("ci"))  # doctest: +SKIP
         >>> result.ok  # doctest: +SKIP
         True
     """
-    from cifar_lab.runner.execution import NotebookFailed, execute_notebook, partial_path
+    from cifar_lab.runner.execution import partial_path
 
     say = log or (lambda line: None)
     layout = RunDir(plan.run_dir)
-    state_path = layout.state_file
-    state = json.loads(state_path.read_text()) if state_path.exists() else {"notebooks": {}}
+    state = json.loads(layout.state_file.read_text()) if layout.state_file.exists() else {"notebooks": {}}
     outcomes: list[NotebookOutcome] = []
     rerun_rest = force
     total = len(plan.notebooks)
@@ -92,50 +94,46 @@ def execute_plan(
         if outcomes and outcomes[-1].status in ("failed", "not run"):
             outcomes.append(NotebookOutcome(job.stem, "not run", 0.0, {}))
             continue
-        fingerprint = job.fingerprint()
         record = state["notebooks"].get(job.stem, {})
-        done = record.get("status") == "done" and record.get("fingerprint") == fingerprint and output.exists()
+        done = record.get("status") == "done" and record.get("fingerprint") == job.fingerprint() and output.exists()
         if done and not rerun_rest:
             say(f"[{index}/{total}] {job.stem}: already done with these parameters, skipped")
-            metrics = _metrics(plan.run_dir, job.stem)
-            outcomes.append(NotebookOutcome(job.stem, "skipped", record["seconds"], metrics))
+            outcomes.append(NotebookOutcome(job.stem, "skipped", record["seconds"], _metrics(plan.run_dir, job.stem)))
             continue
         rerun_rest = True
         say(f"[{index}/{total}] {job.stem}: running")
-        started = time.perf_counter()
-        try:
-            execute_notebook(
-                job.source,
-                output,
-                job.parameters,
-                timeout=plan.timeout,
-                progress=progress,
-                kernel_log=layout.log_file(job.stem),
-            )
-        except NotebookFailed as error:
-            seconds = time.perf_counter() - started
-            state["notebooks"][job.stem] = {
-                "fingerprint": fingerprint,
-                "status": "failed",
-                "seconds": seconds,
-                "parameters": job.parameters,
-                "error": str(error),
-            }
-            atomic_write_json(state_path, state, sort_keys=True)
-            say(f"[{index}/{total}] {job.stem}: FAILED after {seconds:.1f} s")
-            outcomes.append(NotebookOutcome(job.stem, "failed", seconds, {}, str(error)))
-            continue
-        seconds = time.perf_counter() - started
-        state["notebooks"][job.stem] = {
-            "fingerprint": fingerprint,
-            "status": "done",
-            "seconds": seconds,
-            "parameters": job.parameters,
-        }
-        atomic_write_json(state_path, state, sort_keys=True)
-        say(f"[{index}/{total}] {job.stem}: done in {seconds:.1f} s")
-        outcomes.append(NotebookOutcome(job.stem, "done", seconds, _metrics(plan.run_dir, job.stem)))
+        outcome, state["notebooks"][job.stem] = _execute(job, plan, layout, progress)
+        atomic_write_json(layout.state_file, state, sort_keys=True)
+        verdict = (
+            f"done in {outcome.seconds:.1f} s" if outcome.status == "done" else f"FAILED after {outcome.seconds:.1f} s"
+        )
+        say(f"[{index}/{total}] {job.stem}: {verdict}")
+        outcomes.append(outcome)
     return RunResult(plan.run_dir, tuple(outcomes))
+
+
+def _execute(job: NotebookJob, plan: RunPlan, layout: RunDir, progress: bool) -> tuple[NotebookOutcome, dict[str, Any]]:
+    """Run one notebook; return its outcome and its resume record."""
+    from cifar_lab.runner.execution import NotebookFailed, execute_notebook
+
+    started = time.perf_counter()
+    record = {"fingerprint": job.fingerprint(), "parameters": job.parameters}
+    try:
+        execute_notebook(
+            job.source,
+            layout.notebook_file(job.source),
+            job.parameters,
+            timeout=plan.timeout,
+            progress=progress,
+            kernel_log=layout.log_file(job.stem),
+        )
+    except NotebookFailed as error:
+        seconds = time.perf_counter() - started
+        record.update(status="failed", seconds=seconds, error=str(error))
+        return NotebookOutcome(job.stem, "failed", seconds, {}, str(error)), record
+    seconds = time.perf_counter() - started
+    record.update(status="done", seconds=seconds)
+    return NotebookOutcome(job.stem, "done", seconds, _metrics(plan.run_dir, job.stem)), record
 
 
 def _metrics(run_dir: Path, stem: str) -> dict[str, Any]:
@@ -200,7 +198,11 @@ def run_notebooks(
     runs; a failing notebook does not raise: see `result.ok` and `result.error`.
 
     Example:
+        Not run in the tests: it executes the notebooks (a minute).
+
         >>> result = run_notebooks("ci", data="synthetic", notebooks="01,02")  # doctest: +SKIP
+        >>> result.ok  # doctest: +SKIP
+        True
     """
     plan = plan_run(
         preset,

@@ -4,9 +4,13 @@ Each combination's result (its `result.json`: grid values, status, seconds, ever
 headline figures, error) becomes one row.
 
 Example:
-
-    >>> files = write_results(result.results, "runs/sweep", ["optimizer", "epochs"])  # doctest: +SKIP
-    >>> [f.name for f in files]  # doctest: +SKIP
+    >>> result = {"combination": {"epochs": 2}, "name": "epochs-2", "status": "done", "seconds": 3.5,
+    ...           "metrics": {"02_baseline_cnn": {"test_accuracy": 0.31}}, "error": None}
+    >>> files = write_results([result], "sweep", ["epochs"])
+    | epochs | status | seconds | test_accuracy | error |
+    |---|---|---|---|---|
+    | 2 | done | 3.5 | 0.31 |  |
+    >>> [f.name for f in files]
     ['results.csv', 'results.md', 'results.png']
 """
 
@@ -83,7 +87,13 @@ def write_results(
     else the first numeric one.
 
     Example:
-        >>> write_results(run_grid("sweep.yaml").results, "runs/sweep", ["epochs"])  # doctest: +SKIP
+        >>> failed = {"combination": {"epochs": 1}, "name": "epochs-1", "status": "failed", "seconds": 0.1,
+        ...           "metrics": {}, "error": "ValueError: bad"}
+        >>> [f.name for f in write_results([failed], "sweep", ["epochs"])]
+        | epochs | status | seconds | error |
+        |---|---|---|---|
+        | 1 | failed | 0.1 | ValueError: bad |
+        ['results.csv', 'results.md']
     """
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)

@@ -36,10 +36,15 @@ def save_checkpoint(model: keras.Model, run_dir: str | os.PathLike, state: dict[
     Keras's `.weights.h5` holds the optimizer's variables too (step count, momenta), so resuming
     continues the same optimisation. The JSON state is written last: it names a checkpoint complete
     only once its weights file is in place, so a kill between the writes resumes from the previous
-    epoch, never a mix.
+    epoch, never a mix. The previous checkpoint's weights file is removed once the new one is named.
 
     Example:
-        >>> save_checkpoint(model, "runs/demo", {"epochs_completed": 3, "history": {}})  # doctest: +SKIP
+        >>> import tempfile
+        >>> from cifar_lab.models import build_model
+        >>> run_dir = Path(tempfile.mkdtemp())
+        >>> save_checkpoint(build_model("original"), run_dir, {"epochs_completed": 3, "history": {"loss": [2.0]}})
+        >>> sorted(path.name for path in run_dir.iterdir())
+        ['checkpoint-3.weights.h5', 'checkpoint.json']
     """
     run_dir = Path(run_dir)
     epoch = state["epochs_completed"]
@@ -57,9 +62,19 @@ def save_checkpoint(model: keras.Model, run_dir: str | os.PathLike, state: dict[
 def read_checkpoint_state(run_dir: str | os.PathLike) -> dict[str, Any] | None:
     """Return the last complete checkpoint's state in `run_dir`, or None if there is none.
 
+    Besides what `save_checkpoint` was given, the state names the model, its optimizer and the
+    weights file.
+
     Example:
-        >>> read_checkpoint_state("runs/demo")["epochs_completed"]  # doctest: +SKIP
-        3
+        >>> import tempfile
+        >>> from cifar_lab.models import build_model
+        >>> run_dir = tempfile.mkdtemp()
+        >>> read_checkpoint_state(run_dir) is None
+        True
+        >>> save_checkpoint(build_model("original"), run_dir, {"epochs_completed": 3, "history": {}})
+        >>> read_checkpoint_state(run_dir)
+        {'epochs_completed': 3, 'history': {},
+         'model': 'original', 'weights': 'checkpoint-3.weights.h5', 'optimizer': 'RMSprop'}
     """
     path = Path(run_dir) / CHECKPOINT_STATE
     if not path.is_file():
@@ -70,10 +85,27 @@ def read_checkpoint_state(run_dir: str | os.PathLike) -> dict[str, Any] | None:
 def restore_checkpoint(model: keras.Model, run_dir: str | os.PathLike) -> dict[str, Any] | None:
     """Load the last checkpoint in `run_dir` into `model` (weights and optimizer state).
 
-    Returns the checkpoint's state, or None (model untouched) if `run_dir` holds none.
+    Returns:
+        The checkpoint's state (see `read_checkpoint_state`), or None, with `model` untouched, if
+        `run_dir` holds none.
+
+    Raises:
+        CheckpointMismatchError: the checkpoint was saved from another model or optimizer.
 
     Example:
-        >>> state = restore_checkpoint(model, "runs/demo")  # doctest: +SKIP
+        >>> import tempfile
+        >>> from cifar_lab.models import build_model
+        >>> run_dir = tempfile.mkdtemp()
+        >>> trained, fresh = build_model("original", seed=1), build_model("original", seed=2)
+        >>> save_checkpoint(trained, run_dir, {"epochs_completed": 3, "history": {}})
+        >>> restore_checkpoint(fresh, run_dir)["epochs_completed"]
+        3
+        >>> all((a == b).all() for a, b in zip(fresh.get_weights(), trained.get_weights()))
+        True
+        >>> restore_checkpoint(build_model("fast_cnn"), run_dir)
+        Traceback (most recent call last):
+        ...
+        cifar_lab.train.checkpoint.CheckpointMismatchError: The checkpoint in ... was saved from model 'original' ...
     """
     run_dir = Path(run_dir)
     # A kill during a write leaves its temporary file (never the final name); clear them away.

@@ -2,20 +2,25 @@
 
 `train_model` wraps `model.fit` with what a course run needs:
 
-* reproducible: the seed fixes shuffling, augmentation and dropout; with TF's op determinism on, the
+- reproducible: the seed fixes shuffling, augmentation and dropout; with TF's op determinism on, the
   same seed on the same machine gives the same weights and metrics;
-* resumable: with `run_dir`, a checkpoint (weights, optimizer state, history) is written atomically
+- resumable: with `run_dir`, a checkpoint (weights, optimizer state, history) is written atomically
   after every epoch; calling `train_model` again with the same `run_dir` continues from the last
   completed epoch, so a killed run loses at most the epoch it was in;
-* readable logs: Keras's progress bar at a terminal or in an interactive notebook, and one plain
+- readable logs: Keras's progress bar at a terminal or in an interactive notebook, and one plain
   line per epoch under papermill, CI or a log file.
 
+Not run in the tests: the example trains a model for minutes.
+
 Example:
+    >>> from cifar_lab.data import make_synthetic
     >>> from cifar_lab.models import build_model
-    >>> model = build_model("original", seed=0)                              # doctest: +SKIP
-    >>> result = train_model(model, x_train, y_train, epochs=2,
-    ...                      validation=(x_val, y_val), run_dir="runs/demo")  # doctest: +SKIP
-    >>> result.history["val_accuracy"]                                     # doctest: +SKIP
+    >>> data = make_synthetic(n_train=1000, n_test=200)
+    >>> model = build_model("original", seed=0)
+    >>> result = train_model(model, data.x_train, data.y_train, epochs=2,
+    ...                      validation=(data.x_test, data.y_test), run_dir="runs/demo")  # doctest: +SKIP
+    >>> len(result.history["val_accuracy"])                                              # doctest: +SKIP
+    2
 """
 
 from __future__ import annotations
@@ -43,12 +48,17 @@ from cifar_lab.train.progress import EpochLine, progress_mode
 class TrainResult:
     """What `train_model` returns.
 
-    `history` maps each metric (`loss`, `accuracy`, `val_loss`, ...) to one value per epoch
-    since the start of the run, including epochs done before a resume; `epochs_completed` counts
-    them; `seconds` is the wall time of this call; `resumed_from` the epoch it started at.
+    Attributes:
+        history: each metric (`loss`, `accuracy`, `val_loss`, ...) to one value per epoch since the
+            start of the run, including epochs done before a resume.
+        epochs_completed: how many epochs `history` covers.
+        seconds: the wall time of this call.
+        resumed_from: the epoch this call started at (0 unless it resumed from a checkpoint).
 
     Example:
-        >>> result.history["loss"][-1]  # doctest: +SKIP
+        >>> result = TrainResult({"loss": [2.1, 1.7], "accuracy": [0.22, 0.38]}, epochs_completed=2, seconds=41.5)
+        >>> result.history["loss"][-1], result.resumed_from
+        (1.7, 0)
     """
 
     history: dict[str, list[float]]
@@ -61,7 +71,11 @@ def set_seed(seed: int) -> None:
     """Seed Python, NumPy and TensorFlow/Keras, and make TensorFlow's ops deterministic.
 
     Example:
-        >>> set_seed(0)  # doctest: +SKIP
+        >>> set_seed(0)
+        >>> first = np.random.rand()
+        >>> set_seed(0)
+        >>> np.random.rand() == first
+        True
     """
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
@@ -94,6 +108,41 @@ def _one_cycle(model: keras.Model) -> OneCycle | None:
     return schedule if isinstance(schedule, OneCycle) else None
 
 
+def _datasets(
+    model: keras.Model,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    validation: tuple[np.ndarray, np.ndarray] | None,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    initial_epoch: int,
+    augment: Callable[..., Any] | None,
+    class_weight: Mapping[int, float] | None,
+) -> tuple[tf.data.Dataset, tf.data.Dataset | None]:
+    """The training and validation datasets of a run, with a one-cycle schedule stretched to its length."""
+    one_hot = _wants_one_hot(model)
+    # A resumed run shuffles from a seed of its own, so it does not replay epoch 1's order.
+    train_data = make_dataset(
+        x_train,
+        y_train,
+        batch_size=batch_size,
+        shuffle=True,
+        seed=seed + 1_000_003 * initial_epoch,
+        augment=augment,
+        one_hot=one_hot,
+        class_weight=class_weight,
+    )
+    schedule = _one_cycle(model)
+    if schedule is not None:
+        schedule.total_steps.assign(float(epochs * math.ceil(len(x_train) / batch_size)))
+    validation_data = None
+    if validation is not None:
+        x_val, y_val = validation
+        validation_data = make_dataset(x_val, y_val, batch_size=max(batch_size, 256), shuffle=False, one_hot=one_hot)
+    return train_data, validation_data
+
+
 def train_model(
     model: keras.Model,
     x_train: np.ndarray,
@@ -111,16 +160,37 @@ def train_model(
 ) -> TrainResult:
     """Train compiled `model` on uint8 images and int labels for `epochs` epochs in total.
 
-    `validation=(x_val, y_val)` is evaluated after each epoch. `augment` (e.g. from
-    `cifar_lab.augment.build_augmenter`) is applied to training batches only. `run_dir` turns
-    on per-epoch checkpoints and resuming: if it already holds a checkpoint, training continues
-    from there up to `epochs`. `class_weight` ({class: weight}) weights each sample's loss.
-    `verbose`: see `progress_mode`. `callbacks` are extra Keras callbacks, run after the
-    checkpoint and the epoch line.
+    Args:
+        model: a compiled Keras model, e.g. from `cifar_lab.models.build_model`.
+        x_train: uint8 images `(N, 32, 32, 3)`; the pipeline scales them to [0, 1] itself.
+        y_train: integer labels `(N,)`.
+        validation: `(x_val, y_val)`, evaluated after each epoch.
+        epochs: the run's total length; a resumed run trains only the epochs still missing.
+        batch_size: images per optimizer step.
+        seed: fixes shuffling, augmentation and dropout.
+        augment: applied to training batches only, e.g. from `cifar_lab.augment.build_augmenter`.
+        run_dir: turns on per-epoch checkpoints and resuming: if it already holds a checkpoint,
+            training continues from there up to `epochs`.
+        verbose: how progress is shown; see `progress_mode`.
+        class_weight: `{class: weight}`, weighting each sample's loss.
+        callbacks: extra Keras callbacks, run after the checkpoint and the epoch line.
+
+    Returns:
+        A `TrainResult` with the history of every epoch of the run, resumed ones included.
+
+    Raises:
+        UsageError: `epochs` is not a positive integer, or `model` is not compiled.
+        CheckpointMismatchError: `run_dir` holds a checkpoint of another model or optimizer.
+
+    Not run in the tests: it trains a model for minutes.
 
     Example:
-        >>> result = train_model(model, x, y, epochs=20, validation=(xv, yv))  # doctest: +SKIP
-        >>> result.epochs_completed                                           # doctest: +SKIP
+        >>> from cifar_lab.data import make_synthetic
+        >>> from cifar_lab.models import build_model
+        >>> data = make_synthetic(n_train=1000, n_test=200)
+        >>> result = train_model(build_model("original"), data.x_train, data.y_train, epochs=20,
+        ...                      validation=(data.x_test, data.y_test))  # doctest: +SKIP
+        >>> result.epochs_completed                                      # doctest: +SKIP
         20
     """
     if not isinstance(epochs, int) or epochs < 1:
@@ -141,26 +211,9 @@ def train_model(
     if mode != "silent" and initial_epoch:
         print(f"Resuming from the checkpoint in {run_path} after epoch {initial_epoch}.", flush=True)
 
-    one_hot = _wants_one_hot(model)
-    # A resumed run shuffles from a seed of its own, so it does not replay epoch 1's order.
-    train_data = make_dataset(
-        x_train,
-        y_train,
-        batch_size=batch_size,
-        shuffle=True,
-        seed=seed + 1_000_003 * initial_epoch,
-        augment=augment,
-        one_hot=one_hot,
-        class_weight=class_weight,
+    train_data, validation_data = _datasets(
+        model, x_train, y_train, validation, epochs, batch_size, seed, initial_epoch, augment, class_weight
     )
-    schedule = _one_cycle(model)
-    if schedule is not None:
-        schedule.total_steps.assign(float(epochs * math.ceil(len(x_train) / batch_size)))
-    validation_data = None
-    if validation is not None:
-        x_val, y_val = validation
-        validation_data = make_dataset(x_val, y_val, batch_size=max(batch_size, 256), shuffle=False, one_hot=one_hot)
-
     # The checkpoint is written before the epoch's line is printed: a printed epoch is a saved one.
     ours: list[keras.callbacks.Callback] = [_Recorder(history, run_path)]
     if mode == "epoch":

@@ -1,21 +1,21 @@
 """The `tf.data` input pipeline: uint8 images in, normalised float32 batches out.
 
-Why it looks the way it does (measured on a 2-core CPU with
-`benchmarks/bench_training.py`):
+Why it looks the way it does (measured on a 2-core CPU with `benchmarks/bench_training.py`):
 
-* Images stay uint8 until they are batched; each batch is scaled to [0, 1] inside the pipeline, so no
+- Images stay uint8 until they are batched; each batch is scaled to [0, 1] inside the pipeline, so no
   float32 copy of the whole training set (4x its size) is ever made.
-* Shuffling is seeded, and reshuffles every epoch in a fixed order, so a run is reproducible.
-* tf.data's autotuner is turned off and parallelism fixed: tearing down an autotuned iterator at each
+- Shuffling is seeded, and reshuffles every epoch in a fixed order, so a run is reproducible.
+- tf.data's autotuner is turned off and parallelism fixed: tearing down an autotuned iterator at each
   epoch boundary stalled for seconds waiting on the autotune thread.
-* The augmentation callable runs on whole training batches (vectorised), never on evaluation data.
+- The augmentation callable runs on whole training batches (vectorised), never on evaluation data.
 
 Example:
     >>> import numpy as np
-    >>> x = np.zeros((8, 32, 32, 3), np.uint8); y = np.arange(8) % 10
-    >>> batches = make_dataset(x, y, batch_size=4, shuffle=False)   # doctest: +SKIP
-    >>> next(iter(batches))[0].shape                                # doctest: +SKIP
-    TensorShape([4, 32, 32, 3])
+    >>> x = np.full((8, 32, 32, 3), 255, np.uint8)
+    >>> y = np.arange(8) % 10
+    >>> images, labels = next(iter(make_dataset(x, y, batch_size=4, shuffle=False)))
+    >>> images.shape, float(images.numpy().max()), labels.shape
+    (TensorShape([4, 32, 32, 3]), 1.0, TensorShape([4, 10]))
 """
 
 from __future__ import annotations
@@ -69,11 +69,29 @@ def make_dataset(
     """Return batches `(images, labels[, sample_weights])` from uint8 images and int labels.
 
     Images come out float32 in [0, 1]; labels one-hot float32 (`one_hot=True`) or int64.
-    `augment(images, training=True)` is applied to each float32 batch when given (use it for
-    training data only). `class_weight` ({class: weight}) adds a third element, per-sample weights.
+
+    Args:
+        x_uint8: uint8 images `(N, 32, 32, 3)`.
+        y_int: integer labels `(N,)`.
+        batch_size: images per batch; the last batch may be smaller.
+        shuffle: reshuffle the images every epoch (for training data).
+        seed: fixes the shuffling order.
+        augment: called as `augment(images, training=True)` on each float32 batch (use it for
+            training data only).
+        one_hot: one-hot float32 labels, or int64 class indices when False.
+        class_weight: `{class: weight}`; adds a third element, each sample's weight.
+
+    Raises:
+        UsageError: the images or labels have the wrong shape or dtype, or `batch_size` < 1.
 
     Example:
-        >>> ds = make_dataset(x_train, y_train, batch_size=128, shuffle=True, seed=0)  # doctest: +SKIP
+        >>> import numpy as np
+        >>> x, y = np.zeros((10, 32, 32, 3), np.uint8), np.arange(10)
+        >>> batches = make_dataset(x, y, batch_size=4, shuffle=True, seed=0, one_hot=False, class_weight={0: 5.0})
+        >>> [len(labels) for _, labels, _ in batches]
+        [4, 4, 2]
+        >>> sorted(float(weight) for _, _, weights in batches for weight in weights)
+        [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 5.0]
     """
     x_uint8 = np.asarray(x_uint8)
     y_int = np.asarray(y_int)

@@ -1,7 +1,7 @@
-"""``cifar-lab check`` finds Keras 2 code, explains the Keras 3 fix, and leaves modern code alone.
+"""`cifar-lab check` finds Keras 2 code, explains the Keras 3 fix, and leaves modern code alone.
 
-Each rule has a fixture in ``tests/check/fixtures/rules/``: the lines that must be reported end
-with ``# expect: K3xxx``; every other line (the near misses) must not be reported.
+Each rule has a fixture in `tests/check/fixtures/rules/`: the lines that must be reported end
+with `# expect: K3xxx`; every other line (the near misses) must not be reported.
 """
 
 from __future__ import annotations

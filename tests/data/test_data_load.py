@@ -137,7 +137,7 @@ def test_cli_data_reports_the_fallback_warning(isolated_data_env, tmp_path, caps
     def offline(remote, directory):
         raise DownloadError(f"Could not download {remote.url} (no network in this test).")
 
-    monkeypatch.setattr("cifar_lab.data.download", offline)
+    monkeypatch.setattr("cifar_lab.data.loading.download", offline)
     assert main(["data", "--data-home", str(tmp_path / "home")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("SYNTHETIC data (not CIFAR-10)") and "\nWARNING: CIFAR-10 is not available here" in out

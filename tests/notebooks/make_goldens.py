@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 import papermill
 
+from cifar_lab.files import atomic_write_text
 from cifar_lab.models.hardware import cpu_flags
 from cifar_lab.runner.execution import CurrentPythonKernelManager
 
@@ -97,12 +98,6 @@ def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def make_goldens(selected: list[str] | None = None) -> list[Path]:
     """Execute the course notebooks (those whose number is in ``selected``; default all) with the ci
     preset and write their golden copies and metrics; return the paths of the goldens.
@@ -131,12 +126,12 @@ def make_goldens(selected: list[str] | None = None) -> list[Path]:
                 progress_bar=False,
             )
             golden = GOLDENS / source.name
-            _write_atomically(golden, nbformat.writes(strip_volatile(executed)) + "\n")
+            atomic_write_text(golden, nbformat.writes(strip_volatile(executed)) + "\n")
             written.append(golden)
             metrics = Path(scratch) / "runs" / "ci" / "metrics" / f"{source.stem}.json"
             (GOLDENS / "metrics").mkdir(exist_ok=True)
-            _write_atomically(GOLDENS / "metrics" / metrics.name, metrics.read_text(encoding="utf-8"))
-    _write_atomically(ENVIRONMENT, json.dumps(numerics_environment(), indent=1) + "\n")
+            atomic_write_text(GOLDENS / "metrics" / metrics.name, metrics.read_text(encoding="utf-8"))
+    atomic_write_text(ENVIRONMENT, json.dumps(numerics_environment(), indent=1) + "\n")
     return written
 
 

@@ -11,8 +11,9 @@ import pytest
 
 from cifar_lab.cli import main
 from cifar_lab.runner.executors import DaskExecutor, make_executor
-from cifar_lab.runner.grid import load_sweep, plan_sweep, run_grid
+from cifar_lab.runner.grid import run_grid
 from cifar_lab.runner.parameters import ParameterError
+from cifar_lab.runner.sweep import load_sweep, plan_sweep
 from cifar_lab.runner.sweep_results import results_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"

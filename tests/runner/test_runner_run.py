@@ -38,7 +38,7 @@ def statuses(result):
 def completed(tmp_path_factory):
     """Both fixture notebooks run once with command-line style string values."""
     run_dir = tmp_path_factory.mktemp("completed")
-    return run(run_dir, data="007", params={"epochs": "3", "learning_rate": "1e-3"})
+    return run(run_dir, data="synthetic", params={"epochs": "3", "learning_rate": "1e-3", "optimizer": "007"})
 
 
 @pytest.fixture
@@ -61,9 +61,10 @@ def test_the_resume_record_shows_what_each_notebook_was_given(completed):
     assert state["notebooks"]["01_first"]["parameters"] == {
         "preset": "ci",
         "run_dir": str(completed.run_dir),
-        "data": "007",
+        "data": "synthetic",
         "epochs": 3,
         "learning_rate": 0.001,
+        "optimizer": "007",
     }
 
 
@@ -75,7 +76,7 @@ def test_string_values_reach_the_notebook_as_the_declared_types(completed):
     metrics = completed.outcomes[0].metrics
     assert metrics["epochs"] == 3 and metrics["epochs_type"] == "int"
     assert metrics["learning_rate"] == 0.001
-    assert metrics["data"] == "007"  # papermill's own -p would have turned this into the int 7
+    assert metrics["optimizer"] == "007"  # papermill's own -p would have turned this into the int 7
 
 
 def test_the_kernel_is_this_python_whatever_kernel_the_notebook_names(completed):
@@ -108,41 +109,56 @@ def test_summary_warns_when_a_notebook_ran_on_synthetic_data():
 
 def test_rerun_with_the_same_parameters_skips_completed_notebooks(copy_of_completed):
     before = executions(copy_of_completed)
-    result = run(copy_of_completed, data="007", params={"epochs": 3, "learning_rate": 0.001})
+    result = run(copy_of_completed, data="synthetic", params={"epochs": 3, "learning_rate": 0.001, "optimizer": "007"})
     assert statuses(result) == [("01_first", "skipped"), ("02_second", "skipped")]
     assert executions(copy_of_completed) == before
     assert result.outcomes[1].metrics["accuracy"] == 0.75
 
 
 def test_force_runs_completed_notebooks_again(copy_of_completed):
-    result = run(copy_of_completed, data="007", params={"epochs": "3", "learning_rate": "1e-3"}, force=True)
+    result = run(
+        copy_of_completed,
+        data="synthetic",
+        params={"epochs": "3", "learning_rate": "1e-3", "optimizer": "007"},
+        force=True,
+    )
     assert statuses(result) == [("01_first", "done"), ("02_second", "done")]
     assert executions(copy_of_completed) == ["01_first", "02_second"] * 2
 
 
 def test_a_changed_parameter_reruns_only_the_notebooks_from_the_first_it_affects(copy_of_completed):
-    result = run(copy_of_completed, data="007", params={"epochs": "3", "learning_rate": "1e-3", "sleep_s": "0.01"})
+    result = run(
+        copy_of_completed,
+        data="synthetic",
+        params={"epochs": "3", "learning_rate": "1e-3", "optimizer": "007", "sleep_s": "0.01"},
+    )
     assert statuses(result) == [("01_first", "skipped"), ("02_second", "done")]
-    result = run(copy_of_completed, data="007", params={"epochs": "3", "learning_rate": "0.1", "sleep_s": "0.01"})
+    result = run(
+        copy_of_completed,
+        data="synthetic",
+        params={"epochs": "3", "learning_rate": "0.1", "optimizer": "007", "sleep_s": "0.01"},
+    )
     assert statuses(result) == [("01_first", "done"), ("02_second", "done")], "02 reads what 01 saved"
 
 
 def test_changed_library_code_reruns_every_notebook(copy_of_completed, monkeypatch):
     monkeypatch.setattr(run_plan, "library_digest", lambda: "another version of cifar_lab")
-    result = run(copy_of_completed, data="007", params={"epochs": "3", "learning_rate": "1e-3"})
+    result = run(
+        copy_of_completed, data="synthetic", params={"epochs": "3", "learning_rate": "1e-3", "optimizer": "007"}
+    )
     assert statuses(result) == [("01_first", "done"), ("02_second", "done")]
 
 
 def test_a_failed_notebook_is_kept_for_debugging_and_fixing_it_resumes(copy_of_completed):
-    params = {"epochs": "3", "learning_rate": "1e-3"}
-    failed = run(copy_of_completed, data="007", params={**params, "fail": "true"})
+    params = {"epochs": "3", "learning_rate": "1e-3", "optimizer": "007"}
+    failed = run(copy_of_completed, data="synthetic", params={**params, "fail": "true"})
     assert not failed.ok and statuses(failed) == [("01_first", "skipped"), ("02_second", "failed")]
     assert "RuntimeError: asked to fail" in failed.error and "02_second.failed.ipynb" in failed.error
     kept = json.loads((copy_of_completed / "notebooks" / "02_second.failed.ipynb").read_text())
     assert any(o.get("ename") == "RuntimeError" for c in kept["cells"] for o in c.get("outputs", []))
     assert not list((copy_of_completed / "notebooks").glob(".*"))
 
-    fixed = run(copy_of_completed, data="007", params=params)
+    fixed = run(copy_of_completed, data="synthetic", params=params)
     assert statuses(fixed) == [("01_first", "skipped"), ("02_second", "done")]
     assert not (copy_of_completed / "notebooks" / "02_second.failed.ipynb").exists()
 

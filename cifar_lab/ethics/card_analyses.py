@@ -1,0 +1,281 @@
+"""The model card's quantitative analyses: one function per measured section, each returning its Markdown lines.
+
+Per-class performance (`cifar_lab.ethics.fairness`), the brightness-group analogue
+(`cifar_lab.ethics.brightness`), membership inference (`cifar_lab.ethics.privacy`), memorisation
+canaries (`cifar_lab.ethics.canaries`) and the sampling-bias experiment
+(`cifar_lab.ethics.sampling_bias`). Each takes its part of the (already rounded) card dict, prints
+every number with `format_number`, and says "Not run" when the measurement was not made.
+
+Example:
+    >>> sampling_bias_section(None)[0]
+    '### Sampling-bias experiment'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cifar_lab.ethics.card_format import format_number, markdown_table
+
+ATTACK_HEADER = ["group", "AUC", "advantage", "TPR @ 1% FPR", "TPR @ 0.1% FPR", "members", "non-members"]
+
+
+def per_class_section(disparity: dict, figure: str) -> list[str]:
+    """Overall accuracy, the worst and best class with the gap's interval, the per-class table and confusions.
+
+    `disparity` is `per_class_disparity`'s dict; `figure` the file name of the per-class recall plot.
+
+    Example:
+        >>> import numpy as np
+        >>> from cifar_lab.ethics.fairness import per_class_disparity
+        >>> from cifar_lab.ethics.card_format import rounded
+        >>> d = rounded(per_class_disparity(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]), ("cat", "dog")))
+        >>> lines = per_class_section(d, "recall.png")
+        >>> lines[2][:60], lines[10]
+        ('Overall test accuracy 0.750. Worst class: **cat**; best: dog', '![Per-class recall](recall.png)')
+    """
+    return [
+        "### Per-class performance",
+        "",
+        f"Overall test accuracy {format_number(disparity['accuracy'])}. Worst class: **{disparity['worst_class']}**; "
+        f"best: {disparity['best_class']}; recall gap {format_number(disparity['recall_gap'])} "
+        f"(95% interval {format_number(disparity['recall_gap_low'])} to "
+        f"{format_number(disparity['recall_gap_high'])}); "
+        f"worst/best ratio {format_number(disparity['recall_ratio'])}.",
+        "",
+        disparity["statement"],
+        "",
+        "Classes whose whole recall interval lies below the overall accuracy: "
+        + (", ".join(disparity["classes_below_accuracy"]) or "none")
+        + ".",
+        "",
+        markdown_table(
+            ["class", "recall", "95% low", "95% high", "precision", "F1", "FPR", "FNR", "support"],
+            [
+                [
+                    name,
+                    r["recall"],
+                    r["recall_low"],
+                    r["recall_high"],
+                    r["precision"],
+                    r["f1"],
+                    r["fpr"],
+                    r["fnr"],
+                    r["support"],
+                ]
+                for name, r in disparity["per_class"].items()
+            ],
+        ),
+        "",
+        f"![Per-class recall]({figure})",
+        "",
+        "Most frequent confusions:",
+        "",
+        markdown_table(
+            ["true", "predicted as", "images", "share of the true class"],
+            [[c["true"], c["predicted"], c["count"], c["share_of_true"]] for c in disparity["top_confusions"]],
+        ),
+        "",
+    ]
+
+
+def brightness_section(analogue: dict) -> list[str]:
+    """Accuracy per brightness third, the gap and the equalized-odds difference, each against its noise level.
+
+    `analogue` is `brightness_analogue`'s dict.
+
+    Example:
+        >>> import numpy as np
+        >>> from cifar_lab.ethics.brightness import brightness_analogue
+        >>> rng = np.random.default_rng(0)
+        >>> x, y = rng.integers(0, 256, (30, 4, 4, 3), dtype=np.uint8), rng.integers(0, 2, 30)
+        >>> lines = brightness_section(brightness_analogue(x, y, y, ("a", "b"), n_permutations=10))
+        >>> lines[0], lines[6][:64]
+        ('### Brightness groups (an analogue)', 'Accuracy gap between the dark and dark thirds: 0.000 (95% interv')
+    """
+    return [
+        "### Brightness groups (an analogue)",
+        "",
+        analogue["statement"],
+        "",
+        markdown_table(
+            ["group", "accuracy", "95% low", "95% high", "images", "mean brightness from", "to"],
+            [
+                [
+                    name,
+                    g["accuracy"],
+                    g["accuracy_low"],
+                    g["accuracy_high"],
+                    g["n"],
+                    g["brightness_min"],
+                    g["brightness_max"],
+                ]
+                for name, g in analogue["groups"].items()
+            ],
+        ),
+        "",
+        f"Accuracy gap between the {analogue['best_group']} and {analogue['worst_group']} thirds: "
+        f"{format_number(analogue['accuracy_gap'])} (95% interval {format_number(analogue['accuracy_gap_low'])} to "
+        f"{format_number(analogue['accuracy_gap_high'])}; "
+        + ("within noise" if analogue["gap_within_noise"] else "larger than noise")
+        + f"). Equalized-odds difference: {format_number(analogue['equalized_odds_difference'])} "
+        f"(class {analogue['equalized_odds_class']}, {analogue['equalized_odds_rate'].upper()}); with the "
+        f"brightness groups shuffled at random, 95% of values fall below "
+        f"{format_number(analogue['equalized_odds_noise_95'])}, so it is "
+        + ("within noise." if analogue["equalized_odds_within_noise"] else "larger than noise."),
+        "",
+    ]
+
+
+def _attack_row(label: str, metrics: dict) -> list[Any]:
+    return [
+        label,
+        metrics["auc"],
+        metrics["advantage"],
+        metrics["tpr_at_0.01_fpr"],
+        metrics["tpr_at_0.001_fpr"],
+        metrics["n_members"],
+        metrics["n_nonmembers"],
+    ]
+
+
+def _attack_rows(groups: dict[str, dict], attack: str) -> list[list[Any]]:
+    return [_attack_row(group, attacks[attack]) for group, attacks in groups.items()]
+
+
+def membership_section(mia: dict, figure: str) -> list[str]:
+    """The attacks' figures overall, by correctness and per true class, then the ROC figure.
+
+    `mia` is `membership_inference`'s dict without its `scores`, plus `n_per_side` (members attacked);
+    `figure` is the file name of the ROC plot.
+
+    Example:
+        >>> import numpy as np
+        >>> from cifar_lab.ethics.privacy import membership_inference
+        >>> p, q = np.array([[0.9, 0.1], [0.2, 0.8]]), np.array([[0.6, 0.4], [0.5, 0.5]])
+        >>> mia = membership_inference(p, np.array([0, 1]), q, np.array([0, 1]))
+        >>> del mia["scores"]
+        >>> lines = membership_section({**mia, "n_per_side": 2}, "roc.png")
+        >>> lines[4].splitlines()[2], lines[-2]
+        ('| loss | 1.000 | 1.000 | 1.000 | 1.000 | 2 | 2 |', '![Attack ROC curves](roc.png)')
+    """
+    overall = [_attack_row(attack, m) for attack, m in mia["overall"].items()]
+    lines = [
+        "### Membership inference (privacy)",
+        "",
+        f"Members: {format_number(mia['n_per_side'])} training images, predicted without augmentation; "
+        f"non-members: as many held-out test images (balanced by random subsampling). The model's accuracy "
+        f"is {format_number(mia['train_accuracy'])} on these members and {format_number(mia['heldout_accuracy'])} "
+        "on the non-members; the gap is what the attacks feed on [Shokri2017; Yeom2018].",
+        "",
+        markdown_table(["attack"] + ATTACK_HEADER[1:], overall),
+        "",
+    ]
+    breakdowns = {
+        "By correctness (members and non-members the model classifies correctly, or not):": mia["by_correctness"],
+        "Per true class:": mia["per_class"],
+    }
+    for title, groups in breakdowns.items():
+        lines += [title, ""]
+        for attack in mia["overall"]:
+            lines += [f"*{attack} attack*", "", markdown_table(ATTACK_HEADER, _attack_rows(groups, attack)), ""]
+    return lines + [f"![Attack ROC curves]({figure})", ""]
+
+
+def canary_section(canaries: dict | None, figure: str | None = None) -> list[str]:
+    """The canaries' exposure and IN-vs-OUT figures and their histogram, or that none were inserted.
+
+    `canaries` is `canary_report`'s dict without its exposure arrays (or `None`); `figure` is the
+    file name of the exposure histogram.
+
+    Example:
+        >>> canary_section(None)[2][:52]
+        'Not run: the model was trained without canaries (see'
+    """
+    if canaries is None:
+        return [
+            "### Memorization canaries",
+            "",
+            "Not run: the model was trained without canaries (see `cifar_lab.ethics.canaries.make_canaries`).",
+            "",
+        ]
+    c = canaries
+    return [
+        "### Memorization canaries",
+        "",
+        f"{format_number(c['n_in'] + c['n_out'])} canaries ({c['kind']} canaries: "
+        + ("training images given a random wrong label" if c["kind"] == "label" else "noise images with random labels")
+        + f"), each trained on with probability 1/2: {format_number(c['n_in'])} IN, "
+        f"{format_number(c['n_out'])} OUT [Carlini2019].",
+        "",
+        markdown_table(
+            ["measure", "value"],
+            [
+                ["mean exposure of IN canaries (bits)", c["mean_exposure_in"]],
+                ["median exposure of IN canaries (bits)", c["median_exposure_in"]],
+                ["highest exposure of an IN canary (bits)", c["highest_exposure_in"]],
+                ["largest possible exposure, log2(OUT + 1) (bits)", c["max_exposure"]],
+                ["mean exposure of OUT canaries (bits; about 1.44 without memorisation)", c["mean_exposure_out"]],
+                ["IN-vs-OUT AUC (lower loss on the canary label = IN)", c["auc"]],
+                ["share of IN canaries predicted as their canary label", c["predicted_as_canary_label_in"]],
+                ["share of OUT canaries predicted as their canary label", c["predicted_as_canary_label_out"]],
+            ],
+        ),
+        "",
+        f"![Canary exposure]({figure})",
+        "",
+    ]
+
+
+def sampling_bias_section(bias: dict | None) -> list[str]:
+    """The three runs of the sampling-bias experiment, the changes from baseline and who absorbs the cut class.
+
+    `bias` is `sampling_bias_experiment`'s dict (or `None` when it was not run).
+
+    Example:
+        >>> sampling_bias_section(None)[2][:42]
+        'Not run (it trains three more models; see '
+    """
+    if bias is None:
+        return [
+            "### Sampling-bias experiment",
+            "",
+            "Not run (it trains three more models; see `cifar_lab.ethics.sampling_bias.sampling_bias_experiment`).",
+            "",
+        ]
+    b = bias
+    return [
+        "### Sampling-bias experiment",
+        "",
+        f"Three `{b['model']}` models, {format_number(b['epochs'])} epochs, batch {format_number(b['batch_size'])}, "
+        f"seed {format_number(b['seed'])}, augmentation `{b['augmentation']}`, {format_number(b['n_train_images'])} "
+        f"training images; `{b['cut_class']}` cut to a fraction {format_number(b['fraction'])}: "
+        f"{format_number(b['n_cut_class_kept'])} of {format_number(b['n_cut_class_images'])} images; "
+        f"mitigation: {b['mitigation']}.",
+        "",
+        markdown_table(
+            ["run", "overall accuracy", f"{b['cut_class']} recall", f"{b['cut_class']} precision"],
+            [[run, r["accuracy"], r["recall"], r["precision"]] for run, r in b["runs"].items()],
+        ),
+        "",
+        markdown_table(
+            ["change from baseline", "value"],
+            [
+                [f"{b['cut_class']} recall, cut", b["recall_change"]],
+                [f"{b['cut_class']} precision, cut", b["precision_change"]],
+                ["overall accuracy, cut", b["accuracy_change"]],
+                [f"{b['cut_class']} recall, mitigated", b["mitigated_recall_change"]],
+                ["overall accuracy, mitigated", b["mitigated_accuracy_change"]],
+            ],
+        ),
+        "",
+        "Classes that absorb its test images after the cut:",
+        "",
+        markdown_table(
+            ["class", "baseline", "cut", "increase"],
+            [[a["class"], a["baseline"], a["cut"], a["increase"]] for a in b["absorbed_by"]],
+        ),
+        "",
+        b["statement"],
+        "",
+    ]

@@ -1,0 +1,149 @@
+"""Sweep files: reading one, and planning every combination of its grid before anything runs.
+
+The format is in `cifar_lab.runner.grid` (and `cifar-lab grid -h`).
+
+Example:
+    >>> combination_name({"optimizer": "adam", "epochs": 2})
+    'optimizer-adam_epochs-2'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cifar_lab.errors import did_you_mean
+from cifar_lab.runner.parameters import ParameterError
+from cifar_lab.runner.plan import RunPlan, plan_run
+
+SWEEP_KEYS = ("preset", "notebooks", "params", "grid", "run_dir", "plot_metric", "timeout")
+
+
+@dataclass(frozen=True)
+class Combination:
+    """One point of the grid: its values, its directory name and its validated run plan."""
+
+    values: dict[str, Any]
+    name: str
+    plan: RunPlan
+
+    def fingerprint(self) -> str:
+        """A digest of every notebook's source and parameters: equal means the same work."""
+        return hashlib.sha256("".join(job.fingerprint() for job in self.plan.notebooks).encode()).hexdigest()
+
+
+def load_sweep(path: str | Path) -> dict[str, Any]:
+    """Read a sweep file and return its settings with defaults filled in; the run is not planned yet.
+
+    Raises:
+        ParameterError: an unknown key (with the closest valid one), an empty or non-list grid
+            entry, or a name in both `params` and `grid`.
+
+    Example:
+        >>> _ = Path("sweep.yaml").write_text("preset: ci\\ngrid:\\n  optimizer: [adam, rmsprop]\\n  epochs: [1, 2]\\n")
+        >>> load_sweep("sweep.yaml")["grid"]
+        {'optimizer': ['adam', 'rmsprop'], 'epochs': [1, 2]}
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"No sweep file at {path.resolve()}. Check the path (format: cifar-lab grid -h).")
+    try:
+        sweep = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ParameterError(f"{path} is not valid YAML: {error}") from None
+    if not isinstance(sweep, dict) or not isinstance(sweep.get("grid"), dict) or not sweep["grid"]:
+        raise ParameterError(
+            f"{path} needs a `grid:` mapping of parameter names to lists of values (see cifar-lab grid -h)."
+        )
+    for key in sweep:
+        if key not in SWEEP_KEYS:
+            raise ParameterError(
+                f"Unknown key {key!r} in {path}.{did_you_mean(str(key), SWEEP_KEYS)} "
+                f"Valid keys: {', '.join(SWEEP_KEYS)}."
+            )
+    params = sweep.get("params") or {}
+    if not isinstance(params, dict):
+        raise ParameterError(
+            f"params in {path} must be a mapping of names to values, e.g. params: {{n_per_class: 40}}."
+        )
+    for name, values in sweep["grid"].items():
+        if not isinstance(values, list) or not values:
+            raise ParameterError(
+                f"grid: {name} in {path} must be a non-empty list, e.g. {name}: [1, 2]; got {values!r}."
+            )
+        if name in params:
+            raise ParameterError(f"{name!r} is in both params and grid of {path}; keep it in one.")
+    for name in ("preset", "run_dir"):
+        if name in params or name in sweep["grid"]:
+            raise ParameterError(
+                f"{name} is a top-level key of a sweep file ({name}: ...), not a params or grid entry."
+            )
+    notebooks = sweep.get("notebooks")
+    if isinstance(notebooks, (int, list)):  # YAML reads `02` as the int 2
+        items = notebooks if isinstance(notebooks, list) else [notebooks]
+        notebooks = [f"{n:02d}" if isinstance(n, int) else str(n) for n in items]
+    return {
+        "preset": sweep.get("preset", "quick"),
+        "notebooks": notebooks,
+        "params": params,
+        "grid": sweep["grid"],
+        "run_dir": Path(sweep.get("run_dir") or Path("runs") / path.stem),
+        "plot_metric": sweep.get("plot_metric"),
+        "timeout": sweep.get("timeout"),
+    }
+
+
+def combination_name(values: dict[str, Any]) -> str:
+    """Return a directory name for one combination, readable and safe on every file system.
+
+    Example:
+        >>> combination_name({"optimizer": "adam", "learning_rate": 0.001})
+        'optimizer-adam_learning_rate-0.001'
+    """
+    text = "_".join(f"{name}-{value}" for name, value in values.items())
+    return "".join(c if c.isalnum() or c in "-._" else "-" for c in text)[:120]
+
+
+def plan_sweep(sweep: dict[str, Any], notebooks_dir: str | Path = "notebooks") -> list[Combination]:
+    """Validate every combination of `sweep` against the notebooks; nothing runs.
+
+    Raises:
+        ParameterError: as `cifar_lab.runner.plan.plan_run`, naming the failing combination.
+
+    Example:
+        >>> _ = Path("sweep.yaml").write_text("preset: ci\\ngrid:\\n  optimizer: [adam, rmsprop]\\n  epochs: [1, 2]\\n")
+        >>> for combination in plan_sweep(load_sweep("sweep.yaml")):
+        ...     print(combination.name)
+        optimizer-adam_epochs-1
+        optimizer-adam_epochs-2
+        optimizer-rmsprop_epochs-1
+        optimizer-rmsprop_epochs-2
+    """
+    names = list(sweep["grid"])
+    combinations = []
+    for point in itertools.product(*sweep["grid"].values()):
+        values = dict(zip(names, point))
+        name = combination_name(values)
+        try:
+            plan = plan_run(
+                sweep["preset"],
+                params={**sweep["params"], **values},
+                notebooks=sweep["notebooks"],
+                run_dir=Path(sweep["run_dir"]) / name,
+                notebooks_dir=notebooks_dir,
+                timeout=sweep["timeout"],
+            )
+        except ParameterError as error:
+            raise ParameterError(f"Combination {name}: {error}") from None
+        combinations.append(Combination(values, name, plan))
+    if len({c.name for c in combinations}) != len(combinations):
+        raise ParameterError(
+            "Two grid combinations map to the same directory name; make the grid values "
+            "differ in letters or digits, not only in punctuation."
+        )
+    return combinations
