@@ -22,6 +22,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from cifar_lab.data.cifar10 import CIFAR10_ARCHIVE
 from cifar_lab.errors import CifarLabError
 
 # The array-reconstruction function numpy itself pickles with; files written by numpy 1.x name it
@@ -63,8 +64,7 @@ class _BatchUnpickler(pickle.Unpickler):
             raise UnsafePickleError(
                 f"{self._name} is not a CIFAR-10 batch file: it asks to load {module}.{name}, and only "
                 "numpy arrays and plain containers are allowed, so nothing in it was run. Replace it "
-                "with a copy from the official archive "
-                "(https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz)."
+                f"with a copy from the official archive ({CIFAR10_ARCHIVE.url})."
             ) from None
 
     def persistent_load(self, pid: Any) -> Any:
