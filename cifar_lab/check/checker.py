@@ -19,24 +19,26 @@ Example:
     >>> findings = check_source("from keras.layers import Conv2D\\nlayer = Conv2D(64, 3, 3)", "train.py")
     >>> print(format_text(findings))
     train.py: 1 finding
-      line 2, col 23: K3010 Conv2D's third positional argument is strides (silent change)
+      line 2, col 23: K3010 [silent] Conv2D's third positional argument is strides (silent change)
         > layer = Conv2D(64, 3, 3)
         why: Keras 1 and standalone Keras 2.0-2.3 read Conv2D(64, 3, 3) as a 3x3 kernel; ...
-        fix: Conv2D(64, (3, 3))  # pass strides=... by keyword if you really mean it
+        fix: layer = Conv2D(64, (3, 3))
     <BLANKLINE>
-    1 finding in 1 file.
+    1 finding (1 silent) in 1 file; 1 can be fixed with --fix.
 """
 
 from __future__ import annotations
 
 import html
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cifar_lab.check.findings import Finding, check_cells
 from cifar_lab.check.inputs import expand_paths, read_notebook, read_python_file
+from cifar_lab.check.rule import SEVERITIES
 
 
 def check_source(text: str, filename: str = "<source>") -> list[Finding]:
@@ -100,12 +102,12 @@ def format_text(findings: Iterable[Finding]) -> str:
     Example:
         >>> print(format_text(check_source("nb = model.fit_generator(gen)", "train.py")))
         train.py: 1 finding
-          line 1, col 6: K3003 fit_generator / evaluate_generator / predict_generator were removed
+          line 1, col 6: K3003 [error] fit_generator / evaluate_generator / predict_generator were removed
             > nb = model.fit_generator(gen)
             why: fit_generator: Keras 3 models have no *_generator methods (AttributeError): ...
-            fix: model.fit(train_dataset, epochs=20, validation_data=val_dataset)
+            fix: nb = model.fit(gen)
         <BLANKLINE>
-        1 finding in 1 file.
+        1 finding (1 error) in 1 file; 1 can be fixed with --fix.
     """
     findings = list(findings)
     if not findings:
@@ -117,7 +119,7 @@ def format_text(findings: Iterable[Finding]) -> str:
     for path, group in by_path.items():
         lines.append(f"{path}: {_plural(len(group), 'finding')}")
         for f in group:
-            lines.append(f"  {f.location}: {f.rule} {f.title}")
+            lines.append(f"  {f.location}: {f.rule} [{f.severity}] {f.title}")
             if f.code:
                 lines.append(f"    > {f.code}")
             lines.append(f"    why: {f.message}")
@@ -125,7 +127,13 @@ def format_text(findings: Iterable[Finding]) -> str:
             lines.append(f"    fix: {fix[0]}")
             lines.extend(f"         {line}" for line in fix[1:])
         lines.append("")
-    lines.append(f"{_plural(len(findings), 'finding')} in {_plural(len(by_path), 'file')}.")
+    counts = Counter(f.severity for f in findings)
+    kinds = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts[s])
+    fixable = sum(f.fixable for f in findings)
+    lines.append(
+        f"{_plural(len(findings), 'finding')} ({kinds}) in {_plural(len(by_path), 'file')}; "
+        f"{fixable} can be fixed with --fix."
+    )
     return "\n".join(lines)
 
 
@@ -142,7 +150,11 @@ def format_json(findings: Iterable[Finding], checked: Iterable[str | Path] = ())
     return json.dumps(
         {
             "checked": [str(p) for p in checked],
-            "findings": [{**asdict(f), "title": f.title} for f in findings],
+            "findings": [
+                {**{k: v for k, v in asdict(f).items() if k != "edits"}, "title": f.title, "severity": f.severity}
+                | {"fixable": f.fixable}
+                for f in findings
+            ],
         },
         indent=2,
     )
@@ -156,12 +168,12 @@ class Report:
         >>> shown = Report(check_source("model.predict_classes(x)", "predict.py"))
         >>> print(shown)
         predict.py: 1 finding
-          line 1, col 1: K3013 predict_classes was removed
+          line 1, col 1: K3013 [error] predict_classes and predict_proba were removed
             > model.predict_classes(x)
-            why: predict_classes: Keras 3 models have no predict_classes method (AttributeError).
-            fix: predicted = model.predict(x).argmax(axis=1)
+            why: predict_classes: Keras 3 models have no predict_classes or predict_proba method (AttributeError).
+            fix: model.predict(x).argmax(axis=-1)  # a one-unit sigmoid output: (model.predict(x) > 0.5)
         <BLANKLINE>
-        1 finding in 1 file.
+        1 finding (1 error) in 1 file; 0 can be fixed with --fix.
         >>> shown._repr_html_().count("<tr>"), Report([])._repr_html_()
         (2, '<p>No Keras 2 patterns found.</p>')
     """

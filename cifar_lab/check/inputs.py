@@ -3,7 +3,10 @@
 `expand_paths` turns the paths given (notebooks, `.py` files, folders) into the files to check;
 `read_notebook` and `read_python_file` read one. Every path that cannot be checked raises
 `CheckInputError` with a sentence saying what to do, before anything is checked, so the command
-line exits 2 with that sentence rather than a traceback.
+line exits 2 with that sentence rather than a traceback. Only regular files are read (a FIFO would
+block forever, a link to `/dev/zero` never ends), and only up to a size: `MAX_FILE_BYTES` on disk
+(a notebook's outputs can be large) and `MAX_CODE_BYTES` of code, far above any course notebook,
+so that a huge file is refused with a sentence instead of exhausting the memory.
 
 Example:
     >>> import pathlib, tempfile
@@ -15,6 +18,9 @@ Example:
 
 from __future__ import annotations
 
+import json
+import os
+import stat
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,6 +28,10 @@ from pathlib import Path
 from cifar_lab.errors import UsageError
 
 _SKIPPED_DIRECTORIES = {".ipynb_checkpoints", "__pycache__", "site-packages", "node_modules"}
+MAX_FILE_BYTES = 64 * 2**20  # a notebook with its outputs (images) on disk
+MAX_CODE_BYTES = 2**20  # Python code: a .py file, or a notebook's code cells together (a course notebook: ~50 KB)
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a device"))
+_KINDS += ((stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
 
 
 class CheckInputError(UsageError):
@@ -83,7 +93,48 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             )
         else:
             files.append(path)
+    for path in files:
+        _check_file(path)
     return list(dict.fromkeys(files))  # a file named twice (or also inside a folder) is checked once
+
+
+def _check_file(path: Path) -> None:
+    """Refuse anything but a regular file of a readable size (a link is followed to what it names)."""
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        raise CheckInputError(f"{path} cannot be read ({error.strerror}). Check its permissions.") from error
+    if not stat.S_ISREG(status.st_mode):
+        kind = next((name for test, name in _KINDS if test(status.st_mode)), "not a regular file")
+        raise CheckInputError(
+            f"{path} is {kind}, not a file saved on disk; the checker reads only regular files. "
+            "Pass the notebook or .py file itself."
+        )
+    limit = MAX_FILE_BYTES if path.suffix == ".ipynb" else MAX_CODE_BYTES
+    if status.st_size > limit:
+        raise CheckInputError(_too_large(path, status.st_size, limit))
+
+
+def _too_large(path: Path, size: int, limit: int) -> str:
+    what = "notebook" if path.suffix == ".ipynb" else "Python file"
+    hint = (
+        "Clear its outputs (Edit > Clear All Outputs in Jupyter) and save it, or check the part you wrote."
+        if path.suffix == ".ipynb"
+        else "Check the part you wrote (a course script is a few KB)."
+    )
+    return f"{path} is {size / 2**20:.1f} MB; the checker reads a {what} of up to {limit // 2**20} MB. {hint}"
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of `path`, refusing more: the size on disk may grow, or lie (/proc)."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(limit + 1)
+    except OSError as error:
+        raise CheckInputError(f"{path} cannot be read ({error.strerror}). Check its permissions.") from error
+    if len(data) > limit:
+        raise CheckInputError(_too_large(path, len(data), limit))
+    return data
 
 
 def read_notebook(path: Path):
@@ -103,10 +154,12 @@ def read_notebook(path: Path):
     """
     import nbformat  # imported here: only notebooks need it
 
+    _check_file(path)
+    data = _read_bytes(path, MAX_FILE_BYTES)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # old notebooks warn about missing cell ids
-            notebook = nbformat.read(path, as_version=4)
+            notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
     except Exception as error:  # nbformat raises many kinds; each means "not a notebook"
         raise CheckInputError(
             f"{path} is not a readable Jupyter notebook ({error}). Open and save "
@@ -116,6 +169,12 @@ def read_notebook(path: Path):
     if language != "python":
         raise CheckInputError(
             f"{path} is a {language} notebook; the checker reads Python code only. Pass a Python notebook."
+        )
+    code = sum(len(cell.source.encode("utf-8")) for cell in notebook.cells if cell.cell_type == "code")
+    if code > MAX_CODE_BYTES:
+        raise CheckInputError(
+            f"{path} holds {code / 2**20:.1f} MB of code; the checker reads up to {MAX_CODE_BYTES // 2**20} MB. "
+            "Check the notebooks one part at a time."
         )
     return notebook
 
@@ -136,9 +195,38 @@ def read_python_file(path: Path) -> str:
         ...     print("error:", error)
         error: ...latin1.py cannot be read as UTF-8 text (...). Save it as UTF-8 and check it again.
     """
+    _check_file(path)
+    data = _read_bytes(path, MAX_CODE_BYTES)
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise CheckInputError(
             f"{path} cannot be read as UTF-8 text ({error}). Save it as UTF-8 and check it again."
         ) from error
+
+
+def read_notebook_json(path: Path) -> tuple[str, dict]:
+    """Return the text of the notebook at `path` and its JSON, for rewriting it cell by cell.
+
+    The JSON keeps everything (outputs, metadata, cell ids) exactly as the file has it.
+
+    Raises:
+        CheckInputError: when the file is not a Python notebook in format 4 (Jupyter's since 2015).
+
+    Example:
+        >>> import nbformat, pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "old.ipynb"
+        >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import keras")]), path)
+        >>> text, notebook = read_notebook_json(path)
+        >>> notebook["cells"][0]["source"]
+        ['import keras']
+    """
+    read_notebook(path)  # the same checks as for checking it: a readable Python notebook, of a readable size
+    text = _read_bytes(path, MAX_FILE_BYTES).decode("utf-8")
+    notebook = json.loads(text)
+    if notebook.get("nbformat") != 4 or not isinstance(notebook.get("cells"), list):
+        raise CheckInputError(
+            f"{path} is a notebook in format {notebook.get('nbformat')}; --fix rewrites format 4 only. "
+            "Open and save it in Jupyter (which converts it), then run --fix again."
+        )
+    return text, notebook

@@ -16,6 +16,7 @@ import ast
 import io
 import re
 import tokenize
+import warnings
 
 # Cell magics whose body is still Python, so the rules apply to it.
 _PYTHON_BODY_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
@@ -79,8 +80,10 @@ def _parses(code: str) -> bool:
         (True, False)
     """
     try:
-        ast.parse(code)
-    except (SyntaxError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a SyntaxWarning about old escapes is not our finding
+            ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
 
@@ -117,6 +120,6 @@ def _starts_statement(previous: list[str]) -> bool:
     try:
         for _ in tokenize.generate_tokens(io.StringIO("\n".join(previous) + "\n").readline):
             pass
-    except (tokenize.TokenError, SyntaxError):
+    except (tokenize.TokenError, SyntaxError, RecursionError, MemoryError):
         return False
     return True

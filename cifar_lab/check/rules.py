@@ -1,44 +1,39 @@
-"""The rules of `cifar-lab check`: each Keras 2 pattern it finds, why it breaks, and the Keras 3 fix.
+"""The rules of `cifar-lab check`: each Keras 1/2 pattern it finds, how bad it is, why, and the Keras 3 fix.
 
 `RULES` is the catalogue, one `Rule` per id, holding the texts shown to students (and listed in
-`docs/checker.md`). What each rule looks for lives elsewhere: the names and arguments in
-`cifar_lab.check.patterns`, the code that finds them in `cifar_lab.check.analysis`. A new rule
-gets its text here, its names there, and a fixture in `tests/check/fixtures/rules/`.
+`docs/checker.md`); the rules from K3015 on are in `cifar_lab.check.rules_api` (removed APIs) and
+`cifar_lab.check.rules_behaviour` (silent changes and deprecations). What each rule looks for lives
+elsewhere: the names and arguments in `cifar_lab.check.patterns` and `cifar_lab.check.patterns_tf`,
+the code that finds them in `cifar_lab.check.analysis` and `cifar_lab.check.calls`. A finding's own
+message and fix usually say more than the rule's, with the code's own values. A new rule gets its
+text here, its names there, and a fixture in `tests/check/fixtures/rules/`.
+
+Every rule has a severity: `error` (Keras 3 or TensorFlow 2 raises), `silent` (it runs, and
+behaves differently) or `advisory` (it works, but is deprecated or unsound). `cifar-lab check`
+exits 1 for an error or a silent change, and for an advisory only with `--strict`.
 
 Example:
-    >>> RULES["K3006"].title
-    'Optimizer argument lr='
+    >>> RULES["K3006"].title, RULES["K3006"].severity
+    ('Optimizer argument lr=', 'error')
     >>> print(RULES["K3006"].fix)
     keras.optimizers.RMSprop(learning_rate=0.0001)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from cifar_lab.check.rule import ADVISORY, SILENT, Rule
+from cifar_lab.check.rules_api import API_RULES
+from cifar_lab.check.rules_behaviour import BEHAVIOUR_RULES
 
-
-@dataclass(frozen=True)
-class Rule:
-    """One legacy pattern: `message` says why it breaks in Keras 3, `fix` shows the Keras 3 code.
-
-    Example:
-        >>> rule = RULES["K3013"]
-        >>> rule.id, rule.message
-        ('K3013', 'Keras 3 models have no predict_classes method (AttributeError).')
-    """
-
-    id: str
-    title: str
-    message: str
-    fix: str
+__all__ = ["RULES", "Rule"]
 
 
 _RULE_LIST = (
     Rule(
         "K3000",
         "Code that is not valid Python 3",
-        "This is not valid Python 3, so the checker could not read this cell or file (other "
-        "cells of a notebook are still checked).",
+        "This is not valid Python 3 (or is nested too deeply to be read), so the checker could not "
+        "read this cell or file (other cells of a notebook are still checked).",
         "Fix the syntax error Python names here, e.g. print x -> print(x).",
     ),
     Rule(
@@ -63,15 +58,17 @@ _RULE_LIST = (
     ),
     Rule(
         "K3004",
-        "Keras 1 training argument names",
-        "Keras 1's nb_epoch, samples_per_epoch and nb_val_samples are not Keras 3 arguments (TypeError).",
+        "Keras 1 argument names",
+        "Keras 1's nb_epoch, samples_per_epoch, nb_val_samples and show_accuracy (and the datasets' nb_words) "
+        "are not Keras 3 arguments (TypeError).",
         "model.fit(train_dataset, epochs=20)  # steps per epoch follow from the dataset",
     ),
     Rule(
         "K3005",
         "ImageDataGenerator was removed",
-        "keras.preprocessing.image.ImageDataGenerator does not exist in Keras 3 (ImportError): "
-        "augmentation is done with preprocessing layers inside the tf.data pipeline.",
+        "keras.preprocessing.image.ImageDataGenerator does not exist in standalone Keras 3 (ImportError): "
+        "augmentation is done with preprocessing layers inside the tf.data pipeline. (TensorFlow's "
+        "tensorflow.keras copy still has a deprecated one: rule K3037.)",
         "augmenter = keras.Sequential([keras.layers.RandomFlip('horizontal'),\n"
         "                              keras.layers.RandomTranslation(0.1, 0.1)])\n"
         "# or: cifar_lab.augment.build_augmenter('recommended')",
@@ -90,6 +87,7 @@ _RULE_LIST = (
         "schedule = keras.optimizers.schedules.InverseTimeDecay(\n"
         "    0.0001, decay_steps=1, decay_rate=1e-6)  # Keras 2's lr / (1 + decay * step)\n"
         "keras.optimizers.RMSprop(learning_rate=schedule)",
+        SILENT,
     ),
     Rule(
         "K3008",
@@ -106,6 +104,7 @@ _RULE_LIST = (
         "input with keras.Input instead.",
         "model = keras.Sequential([keras.Input(shape=(32, 32, 3)),\n"
         "                          keras.layers.Conv2D(32, (3, 3), padding='same')])",
+        ADVISORY,
     ),
     Rule(
         "K3010",
@@ -114,6 +113,7 @@ _RULE_LIST = (
         "reads the third argument as strides, so the layer becomes a 3x3 kernel with stride 3: "
         "the network changes without any error.",
         "Conv2D(64, (3, 3))  # pass strides=... by keyword if you really mean it",
+        SILENT,
     ),
     Rule(
         "K3011",
@@ -124,23 +124,24 @@ _RULE_LIST = (
         "#   pip install certifi; export SSL_CERT_FILE=$(python -m certifi)\n"
         "#   (macOS python.org builds: run 'Install Certificates.command')\n"
         "# or download the archive once and pass its path: load_cifar10(data='path/to/it')",
+        ADVISORY,
     ),
     Rule(
         "K3012",
         "Test set used as validation data",
-        "The test set is passed as validation data and the same notebook reports test accuracy: "
-        "the test set then steers training (epochs, checkpoints, tuning), so the reported test "
-        "accuracy is optimistic.",
+        "The test set is passed as validation data: it then steers training (which epoch, checkpoint or "
+        "setting you keep), so any accuracy reported on it afterwards is optimistic.",
         "x_tr, y_tr, x_val, y_val = cifar_lab.data.split_validation(x_train, y_train, 0.2, seed=0)\n"
         "model.fit(x_tr, y_tr, validation_data=(x_val, y_val))\n"
         "model.evaluate(x_test, y_test)  # once, at the very end\n"
         "# or, in plain Keras: model.fit(x_train, y_train, validation_split=0.2)",
+        ADVISORY,
     ),
     Rule(
         "K3013",
-        "predict_classes was removed",
-        "Keras 3 models have no predict_classes method (AttributeError).",
-        "predicted = model.predict(x).argmax(axis=1)",
+        "predict_classes and predict_proba were removed",
+        "Keras 3 models have no predict_classes or predict_proba method (AttributeError).",
+        "predicted = model.predict(x).argmax(axis=-1)  # a sigmoid output: (model.predict(x) > 0.5)",
     ),
     Rule(
         "K3014",
@@ -152,4 +153,6 @@ _RULE_LIST = (
         "keras.config.set_image_data_format('channels_first')",
     ),
 )
-RULES: dict[str, Rule] = {rule.id: rule for rule in _RULE_LIST}
+RULES: dict[str, Rule] = {
+    rule.id: rule for rule in sorted((*_RULE_LIST, *API_RULES, *BEHAVIOUR_RULES), key=lambda rule: rule.id)
+}
