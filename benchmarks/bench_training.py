@@ -6,7 +6,7 @@ Two parts, each measured side by side in one run (interleaved per seed / per rep
    training set less its last 20% (the original's validation hold-out), and are tested on the test set.
    * original: ``build_model("original")``, 20 epochs, batch 128, no augmentation, validated on the
      hold-out each epoch (part of its recipe and of its wall time);
-   * stronger: ``build_model("fast_cnn")`` with its registered training defaults (epochs, batch,
+   * stronger: ``build_model("fast_cnn")`` with its registered recipe (epochs, batch,
      augmentation, flip TTA). Its test accuracy is also measured after every epoch, off the clock, to
      find the training time at which it first reaches the original's final test accuracy.
    With ``--short-epochs N`` it also runs the stronger recipe with an N-epoch schedule: a one-cycle
@@ -88,7 +88,7 @@ def run_original(data, split, seed: int, epochs: int) -> dict:
 
 def run_stronger(data, split, seed: int, epochs: int, precision: str) -> dict:
     x_train, y_train, _, _ = split
-    defaults = MODELS["fast_cnn"].training
+    defaults = MODELS["fast_cnn"].recipe
     model = build_model("fast_cnn", seed=seed, precision=precision)
     augment = build_augmenter(defaults["augmentation"], seed=seed)
     start = time.perf_counter()
@@ -113,7 +113,7 @@ def spread(values: list[float], fmt: str) -> str:
 
 def recipes(data, args) -> None:
     split = split_validation(data.x_train, data.y_train, 0.2)
-    stronger_epochs = args.stronger_epochs or MODELS["fast_cnn"].training["epochs"]
+    stronger_epochs = args.stronger_epochs or MODELS["fast_cnn"].recipe["epochs"]
     precisions = ["float32"] + (["mixed_bfloat16"] if args.bfloat16 else [])
     rows: dict[str, list[dict]] = {"original": [], **{f"stronger {p}": [] for p in precisions}}
     shorts = [f"short {p}" for p in precisions] if args.short_epochs else []

@@ -82,12 +82,14 @@ class Splits:
 
 @dataclass(frozen=True)
 class Trained:
-    """A trained Keras model, its per-epoch history, where it is saved and whether it was loaded."""
+    """A trained Keras model, its per-epoch history, where it is saved, whether it was loaded, and how long
+    its training took (seconds; the first training's, for a loaded model)."""
 
     model: Any
     history: dict[str, list[float]]
     directory: Path
     loaded: bool
+    seconds: float = 0.0
 
 
 def load_splits(params: dict[str, Any]) -> Splits:
@@ -183,7 +185,9 @@ def train_or_load(
     params_file = directory / "params.json"
     if params_file.is_file() and json.loads(params_file.read_text(encoding="utf-8")) == recorded:
         history = json.loads((directory / "history.json").read_text(encoding="utf-8"))
-        return Trained(load_model(directory / "model.keras"), history, directory, loaded=True)
+        timing = directory / "training.json"
+        seconds = json.loads(timing.read_text(encoding="utf-8"))["seconds"] if timing.is_file() else 0.0
+        return Trained(load_model(directory / "model.keras"), history, directory, loaded=True, seconds=seconds)
 
     params_file.unlink(missing_ok=True)
     # Checkpoints live under a digest of the parameters: only a run with the same ones may resume them.
@@ -208,6 +212,51 @@ def train_or_load(
     history = {key: [float(v) for v in values] for key, values in result.history.items()}
     save_model(net, directory)
     atomic_write_json(directory / "history.json", history)
+    atomic_write_json(directory / "training.json", {"seconds": result.seconds})
     atomic_write_json(params_file, recorded, sort_keys=True)
     shutil.rmtree(checkpoints)
-    return Trained(net, history, directory, loaded=False)
+    return Trained(net, history, directory, loaded=False, seconds=result.seconds)
+
+
+def compare_trained(
+    params: dict[str, Any], splits: Splits, augmentations: tuple[str, ...] = ("none", "original", "recommended")
+) -> Any:
+    """`compare_augmentations` on the course's split, each model trained once per run directory and reused.
+
+    Every augmentation's model is `train_or_load(params, splits, augmentation=...)`: built from the same
+    seed (so from the same initial weights), trained for the same epochs on the same split, validated on
+    the held-out part, measured once on the test set. The run without augmentation is `02_baseline_cnn`'s
+    model itself, and a notebook run again loads them all instead of training again.
+
+    Example:
+        Not run in the tests: the first call trains one model per augmentation.
+
+        >>> comparison = compare_trained(params, load_splits(params))  # doctest: +SKIP
+        >>> [run.name for run in comparison.runs]  # doctest: +SKIP
+        ['none', 'original', 'recommended']
+    """
+    from cifar_lab.augment.comparison import AugmentationComparison, AugmentationRun
+    from cifar_lab.augment.experiment import accuracy_of
+    from cifar_lab.augment.presets import augmentation_params
+
+    runs = []
+    for name in augmentations:
+        trained = train_or_load(params, splits, augmentation=name)
+        runs.append(
+            AugmentationRun(
+                name=name,
+                params=augmentation_params(name),
+                history=trained.history,
+                train_accuracy=accuracy_of(trained.model, splits.x_train, splits.y_train),
+                val_accuracy=trained.history["val_accuracy"][-1],
+                test_accuracy=accuracy_of(trained.model, splits.x_test, splits.y_test),
+                seconds=trained.seconds,
+                model=trained.model,
+            )
+        )
+    hparams = {key: params[key] for key in ("learning_rate", "optimizer") if params.get(key) is not None}
+    parts = {"x_fit": splits.x_train, "y_fit": splits.y_train, "x_val": splits.x_val, "y_val": splits.y_val}
+    parts |= {"x_test": splits.x_test, "y_test": splits.y_test}
+    return AugmentationComparison(
+        runs, params["model"], params["epochs"], params["batch_size"], params["seed"], hparams, parts
+    )

@@ -16,10 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 from cifar_lab.errors import UsageError, did_you_mean
+from cifar_lab.project import default_run_dir
 
 # Parameter name -> value, per preset. Every preset lists every name, so a typo in one cannot hide.
 # learning_rate / optimizer None: the model's own recipe (the original CNN: RMSprop, Keras defaults).
-# run_dir None: derived after resolution as runs/<preset>.
+# run_dir None: the preset's folder under the project's runs/ (cifar_lab.project.default_run_dir).
 PRESETS: dict[str, dict[str, Any]] = {
     # CI and the nbval goldens: offline synthetic data, a tiny stratified subset, deterministic.
     "ci": {
@@ -92,15 +93,17 @@ def check_preset(preset: str) -> None:
 def resolve_params(preset: str, **explicit: Any) -> dict[str, Any]:
     """Return the preset's parameters, each overridden by an explicit value that is not `None`.
 
-    `run_dir` left at `None` becomes `runs/<preset>`.
+    `run_dir` left at `None` becomes the preset's folder in the project's runs
+    (`cifar_lab.project.default_run_dir`), the same whichever directory a notebook or command runs in.
 
     Raises:
-        ValueError: unknown preset or parameter name, with the closest valid name.
+        UsageError: unknown preset or parameter name, with the closest valid name.
 
     Example:
+        >>> from pathlib import Path
         >>> params = resolve_params("quick", data=None, epochs=2)
-        >>> params["data"], params["epochs"], params["run_dir"]
-        ('auto', 2, 'runs/quick')
+        >>> params["data"], params["epochs"], Path(params["run_dir"]).parts[-2:]
+        ('auto', 2, ('runs', 'quick'))
     """
     check_preset(preset)
     params = dict(PRESETS[preset])
@@ -113,5 +116,5 @@ def resolve_params(preset: str, **explicit: Any) -> dict[str, Any]:
         if value is not None:
             params[name] = value
     if params["run_dir"] is None:
-        params["run_dir"] = f"runs/{preset}"
+        params["run_dir"] = str(default_run_dir(preset))
     return params

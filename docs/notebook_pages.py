@@ -1,18 +1,24 @@
-"""MkDocs hook: render executed course notebooks into the site, when there are any.
+"""MkDocs hook: the course notebooks as executed with the `ci` preset, one page each, figures included.
 
-Point ``CIFAR_LAB_DOCS_NOTEBOOKS`` at a directory of executed notebooks, for example the
-``runs/quick/notebooks/`` that ``make run`` writes, and each one becomes a page under "Executed
-notebooks", with its code, printed output and figures. Without it the site has no such section and
-builds as usual. The rendering is these few lines rather than nbconvert, which the course does not
-depend on.
+`make docs` first runs `cifar-lab run --preset ci` (a minute or two on synthetic data; a run already
+done with the same notebooks, parameters and library is skipped), then builds the site. This hook
+renders the executed notebooks of that run, `<runs home>/ci/notebooks/` (`runs/ci/notebooks/`, or
+`$CIFAR_LAB_RUNS/ci/notebooks/`), as pages under "Executed notebooks", with their code, printed output
+and figures (each PNG output a file of the site, shown with an `<img>`). When that run is missing or
+incomplete the build warns, so the strict build of `make docs` fails rather than publish a site without
+them. `CIFAR_LAB_DOCS_NOTEBOOKS` points the hook at another directory of executed notebooks instead
+(for example `runs/quick/notebooks` after `make run`). The rendering is these few lines rather than
+nbconvert, which the course does not depend on.
 
 Example:
-    $ CIFAR_LAB_DOCS_NOTEBOOKS=runs/quick/notebooks make docs
+    $ make docs
+    $ CIFAR_LAB_DOCS_NOTEBOOKS=runs/quick/notebooks .venv/bin/python -m mkdocs build --strict
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import re
 from pathlib import Path
@@ -21,15 +27,21 @@ import nbformat
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from cifar_lab.project import default_run_dir, notebooks_dir
+
 ENV_VAR = "CIFAR_LAB_DOCS_NOTEBOOKS"
+PRESET = "ci"
 SECTION = "Executed notebooks"
 PAGE_DIR = "notebooks"
+LOG = logging.getLogger("mkdocs.hooks.notebook_pages")
 # Terminal colour codes in tracebacks and Keras progress output.
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Markdown a cell displays (the model card) links its figures relative to the run directory, which is
 # not part of the site; the notebook shows those figures as outputs of their own anyway.
 MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 HEADING = re.compile(r"^(#{1,4}) ", re.MULTILINE)
+# The notebooks this build renders, found once by on_config (which warns) and read again by on_files.
+_found: list[Path] = []
 
 
 def displayed_markdown(text: str) -> str:
@@ -43,27 +55,38 @@ def displayed_markdown(text: str) -> str:
 
 
 def notebook_paths() -> list[Path]:
-    """Return the executed notebooks to render: ``*.ipynb`` in ``$CIFAR_LAB_DOCS_NOTEBOOKS``, sorted.
+    """Return the executed notebooks to render, sorted: those in `$CIFAR_LAB_DOCS_NOTEBOOKS`, else the
+    `ci` run's; warns (failing a strict build) when the `ci` run lacks a course notebook.
+
+    Raises:
+        ValueError: `$CIFAR_LAB_DOCS_NOTEBOOKS` names a directory without notebooks.
 
     Example:
-        >>> notebook_paths()  # with CIFAR_LAB_DOCS_NOTEBOOKS unset
-        []
+        >>> [path.name for path in notebook_paths()][:1]  # after `make docs`
+        ['01_data.ipynb']
     """
     directory = os.environ.get(ENV_VAR)
-    if not directory:
-        return []
-    path = Path(directory).expanduser()
-    notebooks = sorted(path.glob("*.ipynb"))
-    if not notebooks:
-        raise ValueError(
-            f"{ENV_VAR}={directory!r} holds no .ipynb files. Point it at a directory of executed "
-            f"notebooks (e.g. runs/quick/notebooks after `make run`), or unset it."
+    if directory:
+        notebooks = sorted(Path(directory).expanduser().glob("*.ipynb"))
+        if not notebooks:
+            raise ValueError(
+                f"{ENV_VAR}={directory!r} holds no .ipynb files. Point it at a directory of executed "
+                f"notebooks (e.g. runs/quick/notebooks after `make run`), or unset it to show the ci run's."
+            )
+        return notebooks
+    executed = default_run_dir(PRESET) / "notebooks"
+    course = sorted(path.name for path in notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    missing = [name for name in course if not (executed / name).is_file()]
+    if missing:
+        LOG.warning(
+            f"The executed notebooks are missing from {executed}: {', '.join(missing)}. Run `make docs`, "
+            f"which executes them (`cifar-lab run --preset {PRESET}`) before it builds the site."
         )
-    return notebooks
+    return [executed / name for name in course if name not in missing]
 
 
 def fenced(text: str, language: str = "text") -> str:
-    """Return ``text`` as a fenced code block whose fence is longer than any backtick run in it.
+    """Return `text` as a fenced code block whose fence is longer than any backtick run in it.
 
     Example:
         >>> print(fenced("x = 1", "python"))
@@ -77,7 +100,7 @@ def fenced(text: str, language: str = "text") -> str:
 
 
 def render(notebook: nbformat.NotebookNode, stem: str) -> tuple[str, dict[str, bytes]]:
-    """Return a notebook as Markdown and its PNG figures as ``{file name: bytes}``.
+    """Return a notebook as Markdown and its PNG figures as `{file name: bytes}`.
 
     Example:
         >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Hi")])
@@ -111,14 +134,14 @@ def render(notebook: nbformat.NotebookNode, stem: str) -> tuple[str, dict[str, b
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    pages = [{path.stem: f"{PAGE_DIR}/{path.stem}.md"} for path in notebook_paths()]
-    if pages:
-        config.nav.append({SECTION: pages})
+    _found[:] = notebook_paths()
+    if _found:
+        config.nav.append({SECTION: [{path.stem: f"{PAGE_DIR}/{path.stem}.md"} for path in _found]})
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    for path in notebook_paths():
+    for path in _found:
         markdown, images = render(nbformat.read(path, as_version=4), path.stem)
         files.append(File.generated(config, f"{PAGE_DIR}/{path.stem}.md", content=markdown))
         for name, png in images.items():

@@ -42,3 +42,23 @@ def isolated_data_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def ci_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five course notebooks executed once with `cifar-lab run --preset ci`, as an instructor or
+    `make run` executes them; returns the run directory (notebooks/, metrics/, models/ ...).
+
+    Shared by the tests of what the executed notebooks show (figures, clean outputs, exercises) and the
+    documentation site, which renders them."""
+    import subprocess
+    import sys
+
+    runs = tmp_path_factory.mktemp("ci-run")
+    env = {**os.environ, "CIFAR_LAB_RUNS": str(runs)}
+    command = [sys.executable, "-m", "cifar_lab.cli", "run", "--preset", "ci"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1500)
+    assert result.returncode == 0, (
+        f"cifar-lab run --preset ci failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    )
+    return runs / "ci"

@@ -1,9 +1,11 @@
-"""The documentation site builds cleanly, and the library's public API is documented with examples."""
+"""The documentation site builds cleanly, shows the executed course notebooks with their figures and
+tables that fit the page, and the library's public API is documented with examples."""
 
 from __future__ import annotations
 
 import ast
 import base64
+import os
 import re
 import shutil
 import subprocess
@@ -12,19 +14,23 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from browser import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = ROOT / "cifar_lab"
 EXAMPLE_MARKERS = ("Example:", "Examples:", ">>>")
 
 
-def build_site(config_dir: Path, site_dir: Path) -> subprocess.CompletedProcess:
+def build_site(config_dir: Path, site_dir: Path, runs: Path | None = None) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict`, showing the executed notebooks of the ci run in `runs` (as `make docs` does)."""
+    env = {**os.environ, "CIFAR_LAB_RUNS": str(runs)} if runs is not None else None
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
         cwd=config_dir,
         capture_output=True,
         text=True,
         timeout=300,
+        env=env,
     )
 
 
@@ -46,9 +52,10 @@ def public_functions(path: Path) -> list[ast.FunctionDef | ast.AsyncFunctionDef]
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> Path:
+def built_site(tmp_path_factory, ci_run) -> Path:
+    """The site as `make docs` builds it: after `cifar-lab run --preset ci` (the `ci_run` fixture)."""
     site = tmp_path_factory.mktemp("site")
-    result = build_site(ROOT, site)
+    result = build_site(ROOT, site, runs=ci_run.parent)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
     return site
 
@@ -172,7 +179,7 @@ def executed_notebook() -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 9. A demo"), code, failing, card])
 
 
-def test_executed_notebooks_are_rendered_into_the_site_when_asked_for(tmp_path, monkeypatch):
+def test_a_directory_of_executed_notebooks_named_by_the_variable_is_rendered_instead(tmp_path, monkeypatch):
     notebooks = tmp_path / "executed"
     notebooks.mkdir()
     nbformat.write(executed_notebook(), notebooks / "09_demo.ipynb")
@@ -184,6 +191,55 @@ def test_executed_notebooks_are_rendered_into_the_site_when_asked_for(tmp_path, 
     assert "ZeroDivisionError" in page and "\x1b" not in page
     assert "<h3" in page and "Model card" in page and "(figure: Per-class recall)" in page
     assert (tmp_path / "site" / "notebooks" / "09_demo_cell02_1.png").exists()
+
+
+def test_the_site_has_a_page_for_every_course_notebook_executed_with_the_ci_preset(built_site):
+    course = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    missing = [stem for stem in course if not (built_site / "notebooks" / stem / "index.html").is_file()]
+    assert len(course) == 5 and missing == []
+
+
+def test_each_executed_notebook_page_shows_every_figure_of_its_notebook_as_an_image_file(built_site, ci_run):
+    shown = {}
+    for executed in sorted((ci_run / "notebooks").glob("*.ipynb")):
+        cells = nbformat.read(executed, as_version=4).cells
+        figures = sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
+        page = (built_site / "notebooks" / executed.stem / "index.html").read_text(encoding="utf-8")
+        images = re.findall(rf'<img[^>]+src="\.\./({executed.stem}_cell\d+_\d+\.png)"', page)
+        pngs = [name for name in images if (built_site / "notebooks" / name).read_bytes().startswith(b"\x89PNG")]
+        shown[executed.stem] = (figures, len(pngs))
+    assert all(figures == pngs for figures, pngs in shown.values()) and shown["01_data"][1] >= 1, shown
+
+
+def test_01_datas_page_shows_the_sample_grid_drawn_by_its_cell(built_site, ci_run):
+    cells = nbformat.read(ci_run / "notebooks" / "01_data.ipynb", as_version=4).cells
+    [number] = [
+        n for n, c in enumerate(cells, start=1) if c.cell_type == "code" and "plot_sample_grid(data" in c.source
+    ]
+    page = (built_site / "notebooks" / "01_data" / "index.html").read_text(encoding="utf-8")
+    grid = f"01_data_cell{number:02d}_0.png"
+    assert f'src="../{grid}"' in page and (built_site / "notebooks" / grid).stat().st_size > 10_000
+
+
+def test_the_strict_build_fails_without_the_executed_notebooks_and_says_how_to_make_them(tmp_path):
+    result = build_site(ROOT, tmp_path / "site", runs=tmp_path / "no-runs")
+    assert result.returncode != 0 and "Run `make docs`" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("page", ["quickstart", "performance"])
+def test_wide_tables_fit_the_page_at_laptop_width(built_site, page, tmp_path):
+    with chromium() as browser:
+        tab = browser.new_page(viewport={"width": 1280, "height": 800})
+        tab.goto((built_site / page / "index.html").as_uri())
+        # A table's own frame (Material's scroll wrapper) must hold it, and the page must not scroll sideways.
+        widths = tab.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+            " [...document.querySelectorAll('article table')].map(t => [t.scrollWidth, t.parentElement.clientWidth])]"
+        )
+        tab.screenshot(path=tmp_path / f"{page}.png", full_page=True)
+    page_width, window_width, tables = widths
+    overflowing = [table for table in tables if table[0] > table[1]]
+    assert tables and page_width <= window_width and overflowing == [], (widths, tmp_path / f"{page}.png")
 
 
 def test_every_recorded_benchmark_result_is_included_in_the_performance_page():

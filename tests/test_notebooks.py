@@ -1,9 +1,9 @@
 """Specification of the course notebooks and of their nbval regression goldens.
 
-The goldens in ``tests/notebooks/`` are the notebooks executed with the ``ci`` preset (``make goldens``).
-The last tests re-execute them with ``pytest --nbval`` in a scratch copy: nbval starts each kernel in the
-notebook's own directory and the notebooks write to the relative ``run_dir`` ``runs/ci``, so running them
-in place would write into the repository. Cells marked ``# NBVAL_IGNORE_OUTPUT`` (training logs with
+The goldens in `tests/notebooks/` are the notebooks executed with the `ci` preset (`make goldens`).
+The last tests re-execute them with `pytest --nbval` in a scratch copy, in the course's own `cifar-lab`
+kernel (what students get in JupyterLab), with `CIFAR_LAB_RUNS` pointing into the scratch directory so
+that nothing is written into the repository. Cells marked ``# NBVAL_IGNORE_OUTPUT`` (training logs with
 timings) are executed but not compared; ``tests/nbval_sanitize.cfg`` masks memory addresses, paths and
 timestamps. Headline metrics are compared as numbers as well, within `TOLERANCE`.
 
@@ -32,6 +32,7 @@ import nbformat
 import pytest
 
 from cifar_lab.data import CLASS_NAMES
+from cifar_lab.lab.kernel import install_kernelspec
 from cifar_lab.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,13 +169,13 @@ def nbval_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     for source in SOURCES:
         shutil.copy(GOLDENS / source.name, scratch / source.name)
     (scratch / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
+    install_kernelspec()  # nbval starts the notebooks' own kernel, `cifar-lab`, as JupyterLab does
     env = {**os.environ, **_make_goldens_module().kernel_environment(scratch)}
     command = [
         sys.executable,
         "-m",
         "pytest",
         "--nbval" if same_machine_as_the_goldens() else "--nbval-lax",
-        "--nbval-current-env",
         "--nbval-sanitize-with",
         str(SANITIZE),
         "--nbval-cell-timeout",

@@ -35,8 +35,9 @@ def test_explicit_values_override_the_preset_and_none_keeps_it():
     assert params["learning_rate"] == 0.01
 
 
-def test_run_dir_defaults_to_runs_slash_preset_unless_given():
-    assert resolve_params("ci")["run_dir"] == "runs/ci"
+def test_run_dir_defaults_to_the_presets_folder_in_the_project_runs_unless_given(monkeypatch, tmp_path):
+    monkeypatch.setenv("CIFAR_LAB_RUNS", str(tmp_path))
+    assert resolve_params("ci")["run_dir"] == str(tmp_path / "ci")
     assert resolve_params("ci", run_dir="/tmp/x")["run_dir"] == "/tmp/x"
 
 

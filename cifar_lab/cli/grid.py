@@ -33,7 +33,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="ADDRESS",
         help="send combinations to this Dask scheduler instead (needs cifar-lab[dask])",
     )
-    parser.add_argument("--notebooks-dir", default="notebooks", help="directory of NN_name.ipynb notebooks")
+    parser.add_argument(
+        "--notebooks-dir", default=None, help="directory of NN_name.ipynb notebooks (default: the project's notebooks/)"
+    )
     parser.add_argument("--run-dir", default=None, help="where results go (default: the sweep's run_dir)")
     parser.add_argument("--force", action="store_true", help="re-run combinations already completed")
     parser.set_defaults(resume_hint="Completed combinations are kept; run the same command again to resume.")

@@ -35,14 +35,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="set a notebook parameter; VALUE becomes the type its parameters cell declares",
     )
     parser.add_argument("--notebooks", default=None, help="which notebooks by number, e.g. 01,03 (default: all)")
-    parser.add_argument("--notebooks-dir", default="notebooks", help="directory of NN_name.ipynb notebooks")
+    parser.add_argument(
+        "--notebooks-dir", default=None, help="directory of NN_name.ipynb notebooks (default: the project's notebooks/)"
+    )
     parser.add_argument(
         "--timeout",
         type=float,
         default=None,
         help="seconds one cell may run before the run fails (default: the preset's; 0: none)",
     )
-    parser.add_argument("--run-dir", default=None, help="where results go (default: runs/<preset>)")
+    parser.add_argument(
+        "--run-dir",
+        default=None,
+        help="where results go (default: <project>/runs/<preset>, or $CIFAR_LAB_RUNS/<preset>)",
+    )
     parser.add_argument("--force", action="store_true", help="re-run notebooks already completed")
     parser.set_defaults(resume_hint="Completed notebooks are kept; run the same command again to resume.")
     return parser

@@ -137,7 +137,7 @@ def _keras_caches() -> list[Path]:
     return [datasets / "cifar-10-batches-py-target" / BATCH_DIR, datasets / BATCH_DIR]
 
 
-def _find_or_download(data_home: Path, remote: RemoteFile) -> Path:
+def _find_local(data_home: Path, remote: RemoteFile) -> Path | None:
     configured = os.environ.get(DATA_ENV)
     if configured:
         if not Path(configured).expanduser().exists():
@@ -146,10 +146,58 @@ def _find_or_download(data_home: Path, remote: RemoteFile) -> Path:
                 f"directory holding {BATCH_DIR}/, or unset it to let data='auto' find or download CIFAR-10."
             )
         return Path(configured).expanduser()
-    for candidate in [*_keras_caches(), data_home / remote.name]:
-        if candidate.exists():
-            return candidate
-    return download(remote, data_home)
+    return next((c for c in [*_keras_caches(), data_home / remote.name] if c.exists()), None)
+
+
+def _find_or_download(data_home: Path, remote: RemoteFile) -> Path:
+    return _find_local(data_home, remote) or download(remote, data_home)
+
+
+def locate_cifar10(
+    data: str | os.PathLike[str] = "auto",
+    *,
+    data_home: str | os.PathLike[str] | None = None,
+    remote: RemoteFile = CIFAR10_ARCHIVE,
+) -> Path | None:
+    """The files `load_cifar10(data)` would read, found without downloading anything.
+
+    Returns None for synthetic data, and for `"auto"` / `"cifar10"` when CIFAR-10 is not on this machine
+    yet (loading would download it, or for `"auto"` fall back to synthetic data).
+
+    Example:
+        >>> locate_cifar10("synthetic") is None
+        True
+    """
+    data = check_data(data)
+    if data == "synthetic":
+        return None
+    if data in ("auto", "cifar10"):
+        return _find_local(default_data_home(data_home), remote)
+    return Path(data).expanduser()
+
+
+def describe_source(data: str | os.PathLike[str] = "auto", *, data_home: str | os.PathLike[str] | None = None) -> dict:
+    """What `load_cifar10(data)` would read, for telling apart runs on different data.
+
+    A file or folder is described by its absolute path, total size and latest modification, so a run
+    made on the synthetic fallback is not mistaken for one made after `CIFAR_LAB_DATA` was set.
+
+    Example:
+        >>> describe_source("synthetic")
+        {'source': 'synthetic'}
+    """
+    if check_data(data) == "synthetic":
+        return {"source": "synthetic"}
+    path = locate_cifar10(data, data_home=data_home)
+    if path is None:
+        return {"source": "not on this machine: a download, or else the synthetic fallback"}
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    stats = [f.stat() for f in files]
+    return {
+        "source": str(path.resolve()),
+        "bytes": sum(s.st_size for s in stats),
+        "modified_ns": max((s.st_mtime_ns for s in stats), default=0),
+    }
 
 
 def load_cifar10(

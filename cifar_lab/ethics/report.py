@@ -50,6 +50,7 @@ from cifar_lab.ethics.fairness import per_class_disparity
 from cifar_lab.ethics.plots import plot_attack_roc, plot_exposure_histogram, plot_per_class_recall
 from cifar_lab.ethics.privacy import balanced_indices, membership_inference
 from cifar_lab.evaluate.predict import predict_proba
+from cifar_lab.figures import hidden
 
 FIGURES = {
     "per_class_recall": "per_class_recall.png",
@@ -139,14 +140,16 @@ def ethics_report(
         class_names=names,
     )
 
-    figures = {
-        FIGURES["per_class_recall"]: plot_per_class_recall(disparity),
-        FIGURES["attack_roc"]: plot_attack_roc(mia.pop("scores")),
-    }
+    with hidden():  # written to files for the card; a notebook shows the ones it wants
+        figures = {
+            FIGURES["per_class_recall"]: plot_per_class_recall(disparity),
+            FIGURES["attack_roc"]: plot_attack_roc(mia.pop("scores")),
+        }
     canary_summary = None
     if canaries is not None:
         canary_summary = canary_report(canary_proba, canaries)
-        figures[FIGURES["canary_exposure"]] = plot_exposure_histogram(canary_summary)
+        with hidden():
+            figures[FIGURES["canary_exposure"]] = plot_exposure_histogram(canary_summary)
         canary_summary = {k: v for k, v in canary_summary.items() if k not in ("exposure_in", "exposure_out")}
 
     card = {

@@ -40,6 +40,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from cifar_lab.errors import CifarLabError
 from cifar_lab.files import move_into_place
+from cifar_lab.lab.kernel import KERNEL_NAME, kernel_spec
 
 
 class _UnknownParameterWarnings(logging.Filter):
@@ -58,7 +59,8 @@ class NotebookFailed(CifarLabError, RuntimeError):
 
 
 class CurrentPythonKernelManager(AsyncKernelManager):
-    """A kernel manager that runs `ipykernel` on this interpreter over private Unix sockets (POSIX).
+    """A kernel manager that runs the `cifar-lab` kernel (`cifar_lab.lab.kernel`) on this interpreter,
+    over private Unix sockets (POSIX), whatever kernels this machine has installed.
 
     Example:
         >>> CurrentPythonKernelManager().kernel_spec.argv[0] == sys.executable
@@ -81,11 +83,7 @@ class CurrentPythonKernelManager(AsyncKernelManager):
     @property
     def kernel_spec(self) -> KernelSpec:
         if self._kernel_spec is None:
-            self._kernel_spec = KernelSpec(
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                display_name=f"Python {sys.version.split()[0]} ({sys.executable})",
-                language="python",
-            )
+            self._kernel_spec = KernelSpec(**kernel_spec(sys.executable))
         return self._kernel_spec
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
@@ -165,7 +163,7 @@ def execute_notebook(
             str(source),
             str(partial),
             parameters=parameters,
-            kernel_name="python3",  # only labels the output; the manager below picks the interpreter
+            kernel_name=KERNEL_NAME,  # labels the output; the manager below starts it on this interpreter
             kernel_manager_class=manager,
             progress_bar={"desc": source.stem, "leave": True} if progress else False,
             execution_timeout=timeout or None,

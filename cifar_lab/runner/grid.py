@@ -5,14 +5,14 @@ values runs the notebooks in its own directory:
 
     # sweep.yaml
     preset: ci               # any run preset
-    notebooks: "02"          # optional: which notebooks (quote numbers); all by default
+    notebooks: "03"          # optional: which notebooks (quote numbers); all by default
     params:                  # optional: values every combination shares
       n_per_class: 40
     grid:                    # every combination of these values
       optimizer: [adam, rmsprop]
-      augmentation: [none, recommended]
+      augmentation: [original, recommended]
       epochs: [1, 2]
-    run_dir: runs/sweep      # optional: default runs/<sweep file name>
+    run_dir: runs/sweep      # optional: default <project>/runs/<sweep file name>
     plot_metric: test_accuracy   # optional: default the first figure named like accuracy
     timeout: 600             # optional: seconds per cell, default the preset's
 
@@ -116,7 +116,7 @@ def run_grid(
     *,
     jobs: int = 1,
     scheduler: str | None = None,
-    notebooks_dir: str | Path = "notebooks",
+    notebooks_dir: str | Path | None = None,
     run_dir: str | Path | None = None,
     force: bool = False,
 ) -> GridResult:
@@ -126,7 +126,7 @@ def run_grid(
         sweep_path: the YAML sweep file (format in this module's docstring).
         jobs: combinations run at once in local processes.
         scheduler: a Dask scheduler address; combinations go to that cluster instead.
-        notebooks_dir: the directory of `NN_name.ipynb` notebooks.
+        notebooks_dir: the directory of `NN_name.ipynb` notebooks; default the project's own.
         run_dir: overrides the sweep file's `run_dir`.
         force: run combinations already completed again.
 

@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from cifar_lab.data.cifar10 import DATA_SOURCES, check_data
+from cifar_lab.data.loading import describe_source
 from cifar_lab.errors import CifarLabError
-from cifar_lab.presets import CELL_TIMEOUT_S, check_preset, resolve_params
+from cifar_lab.presets import CELL_TIMEOUT_S, PRESETS, check_preset, resolve_params
+from cifar_lab.project import notebooks_dir as project_notebooks_dir
 from cifar_lab.runner.parameters import ParameterError, check_names, coerce, read_parameters
 
 # Every notebook must declare these: the runner passes the preset and one shared run directory.
@@ -36,7 +38,7 @@ def library_digest() -> str:
         >>> len(library_digest())
         64
     """
-    package = Path(__file__).parent
+    package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode())
@@ -50,6 +52,7 @@ class NotebookJob:
 
     source: Path
     parameters: dict[str, Any]
+    data: str = "synthetic"  # the data the run uses, given or the preset's: its files are part of the work
 
     @property
     def stem(self) -> str:
@@ -57,14 +60,16 @@ class NotebookJob:
         return self.source.stem
 
     def fingerprint(self) -> str:
-        """A digest of the notebook's source, its parameters and the library's code: equal digests
-        mean the same work, so a result computed by other notebook or library code is never reused.
+        """A digest of the notebook's source, its parameters, the library's code and the data files: equal
+        digests mean the same work, so a result computed by other notebook or library code, or on other
+        data (the synthetic fallback before CIFAR_LAB_DATA was set), is never reused.
 
         `run_dir` is left out so a run directory can be moved or copied and still resume.
         """
         digest = hashlib.sha256(self.source.read_bytes())
         digest.update(library_digest().encode())
         values = {k: v for k, v in self.parameters.items() if k != "run_dir"}
+        values["data_source"] = describe_source(self.data)
         digest.update(json.dumps(values, sort_keys=True).encode())
         return digest.hexdigest()
 
@@ -77,9 +82,10 @@ class RunPlan:
     run_dir: Path
     notebooks: tuple[NotebookJob, ...]
     timeout: float | None
+    data: str = "synthetic"
 
 
-def find_notebooks(notebooks_dir: str | Path = "notebooks", selection: str | list[str] | None = None) -> list[Path]:
+def find_notebooks(notebooks_dir: str | Path | None = None, selection: str | list[str] | None = None) -> list[Path]:
     """Return the `NN_name.ipynb` notebooks in `notebooks_dir`, in order, optionally selected.
 
     `selection` is `"01,03"` or `["01", "03"]`: each item picks the notebook whose name starts
@@ -89,7 +95,7 @@ def find_notebooks(notebooks_dir: str | Path = "notebooks", selection: str | lis
         >>> [p.name for p in find_notebooks("notebooks", "01,03")]
         ['01_data.ipynb', '03_augmentation.ipynb']
     """
-    directory = Path(notebooks_dir)
+    directory = Path(notebooks_dir) if notebooks_dir is not None else project_notebooks_dir()
     available = sorted(p for p in directory.glob("[0-9][0-9]_*.ipynb"))
     if not available:
         raise ParameterError(
@@ -118,7 +124,7 @@ def plan_run(
     params: dict[str, Any] | None = None,
     notebooks: str | list[str] | None = None,
     run_dir: str | Path | None = None,
-    notebooks_dir: str | Path = "notebooks",
+    notebooks_dir: str | Path | None = None,
     timeout: float | None = None,
 ) -> RunPlan:
     """Validate a run against the notebooks' parameters cells and return its plan; nothing runs.
@@ -129,9 +135,9 @@ def plan_run(
         params: more parameter values by name; strings (from `-p NAME VALUE`) are coerced to the
             type each notebook declares, and `None` means "from the preset".
         notebooks: which notebooks, e.g. `"01,03"`; all by default.
-        run_dir: where everything goes; default `runs/<preset>`, as
-            `cifar_lab.presets.resolve_params` derives it.
-        notebooks_dir: the directory holding `NN_name.ipynb` notebooks.
+        run_dir: where everything goes; default the preset's folder in the project's runs
+            (`cifar_lab.project.default_run_dir`).
+        notebooks_dir: the directory holding `NN_name.ipynb` notebooks; default the project's own.
         timeout: seconds one cell may run; `None` takes the preset's from `CELL_TIMEOUT_S`,
             0 waits forever.
 
@@ -173,18 +179,19 @@ def plan_run(
     check_names(explicit, union, where="the selected notebooks (" + ", ".join(s.stem for s in sources) + ")")
 
     directory = Path(run_dir if run_dir is not None else resolve_params(preset)["run_dir"]).resolve()
+    run_data = _checked_data(str(explicit["data"])) if explicit.get("data") is not None else PRESETS[preset]["data"]
     jobs = []
     for source, names in declared.items():
         values: dict[str, Any] = {"preset": preset, "run_dir": str(directory)}
         for name, value in explicit.items():
             if name in names:
-                values[name] = coerce(names[name], value, where=f"the value for {source.stem}")
-        if values.get("data") is not None:
-            values["data"] = _checked_data(values["data"])
-        jobs.append(NotebookJob(source.resolve(), values))
+                values[name] = (
+                    run_data if name == "data" else coerce(names[name], value, where=f"the value for {source.stem}")
+                )
+        jobs.append(NotebookJob(source.resolve(), values, run_data))
     if timeout is None:
         timeout = CELL_TIMEOUT_S[preset]
-    return RunPlan(preset, directory, tuple(jobs), float(timeout) if timeout else None)
+    return RunPlan(preset, directory, tuple(jobs), float(timeout) if timeout else None, run_data)
 
 
 def _checked_data(data: str) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 from cifar_lab.errors import MissingFileError
 from cifar_lab.files import atomic_write_json
 from cifar_lab.rundir import RunDir, read_metrics
+from cifar_lab.runner.datasource import prepare_data
 from cifar_lab.runner.plan import NotebookJob, RunPlan, plan_run
 
 
@@ -44,10 +45,12 @@ class NotebookOutcome:
 
 @dataclass(frozen=True)
 class RunResult:
-    """Every notebook's outcome, in order; `ok` when none failed or was left unrun."""
+    """Every notebook's outcome, in order; `ok` when none failed or was left unrun. `data` is what the run
+    asked for (`"synthetic"` on purpose, or `"auto"`, which may have fallen back to it)."""
 
     run_dir: Path
     outcomes: tuple[NotebookOutcome, ...]
+    data: str = "auto"
 
     @property
     def ok(self) -> bool:
@@ -109,7 +112,7 @@ def execute_plan(
         )
         say(f"[{index}/{total}] {job.stem}: {verdict}")
         outcomes.append(outcome)
-    return RunResult(plan.run_dir, tuple(outcomes))
+    return RunResult(plan.run_dir, tuple(outcomes), plan.data)
 
 
 def _execute(job: NotebookJob, plan: RunPlan, layout: RunDir, progress: bool) -> tuple[NotebookOutcome, dict[str, Any]]:
@@ -168,11 +171,12 @@ def format_summary(result: RunResult) -> str:
     widths = [max(len(row[c]) for row in rows) for c in range(5)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.append(f"run directory: {result.run_dir}")
-    if any(o.metrics.get("synthetic") is True for o in result.outcomes):
+    if result.data != "synthetic" and any(o.metrics.get("synthetic") is True for o in result.outcomes):
         # An offline `make run` falls back to synthetic data; its figures must not pass for CIFAR-10's.
         lines.append(
             "WARNING: this run used SYNTHETIC data, so its figures say nothing about CIFAR-10. "
-            "See 01_data's output for why; set CIFAR_LAB_DATA or pass --data PATH to use CIFAR-10."
+            "See 01_data's output for why; set CIFAR_LAB_DATA or pass --data PATH to use CIFAR-10 "
+            "(the notebooks run on synthetic data then run again)."
         )
     if result.error:
         lines.append(f"error: {result.error}")
@@ -186,7 +190,7 @@ def run_notebooks(
     params: dict[str, Any] | None = None,
     notebooks: str | list[str] | None = None,
     run_dir: str | Path | None = None,
-    notebooks_dir: str | Path = "notebooks",
+    notebooks_dir: str | Path | None = None,
     timeout: float | None = None,
     force: bool = False,
     progress: bool = True,
@@ -213,12 +217,16 @@ def run_notebooks(
         notebooks_dir=notebooks_dir,
         timeout=timeout,
     )
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
     count = f"{len(plan.notebooks)} notebook{'s' if len(plan.notebooks) != 1 else ''}"
-    print(
+    say(
         f"cifar-lab run: preset {plan.preset}, {count} into {plan.run_dir}"
-        f" (cell timeout {f'{plan.timeout:g} s' if plan.timeout else 'none'})",
-        flush=True,
+        f" (cell timeout {f'{plan.timeout:g} s' if plan.timeout else 'none'})"
     )
-    result = execute_plan(plan, force=force, progress=progress, log=lambda line: print(line, flush=True))
-    print(format_summary(result), flush=True)
+    prepare_data(plan.data, say=say)
+    result = execute_plan(plan, force=force, progress=progress, log=say)
+    say(format_summary(result))
     return result

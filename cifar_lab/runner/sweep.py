@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cifar_lab.errors import did_you_mean
+from cifar_lab.project import runs_home
 from cifar_lab.runner.parameters import ParameterError
 from cifar_lab.runner.plan import RunPlan, plan_run
 
@@ -92,7 +93,7 @@ def load_sweep(path: str | Path) -> dict[str, Any]:
         "notebooks": notebooks,
         "params": params,
         "grid": sweep["grid"],
-        "run_dir": Path(sweep.get("run_dir") or Path("runs") / path.stem),
+        "run_dir": Path(sweep.get("run_dir") or runs_home() / path.stem),
         "plot_metric": sweep.get("plot_metric"),
         "timeout": sweep.get("timeout"),
     }
@@ -109,7 +110,7 @@ def combination_name(values: dict[str, Any]) -> str:
     return "".join(c if c.isalnum() or c in "-._" else "-" for c in text)[:120]
 
 
-def plan_sweep(sweep: dict[str, Any], notebooks_dir: str | Path = "notebooks") -> list[Combination]:
+def plan_sweep(sweep: dict[str, Any], notebooks_dir: str | Path | None = None) -> list[Combination]:
     """Validate every combination of `sweep` against the notebooks; nothing runs.
 
     Raises:

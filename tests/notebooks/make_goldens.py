@@ -5,10 +5,10 @@ Usage (from the repository root; ``make goldens`` runs it for every notebook)::
     .venv/bin/python tests/notebooks/make_goldens.py [NN ...]   # e.g. 03 05: only those notebooks
 
 Every notebook in ``notebooks/`` is executed in order with papermill and ``preset = "ci"`` injected,
-on this Python, in one scratch directory that is the kernels' working directory: ``run_dir`` resolves
-to the relative ``runs/ci`` there, so later notebooks load what earlier ones saved, exactly as they do
-when nbval re-executes the goldens (``tests/test_notebooks.py`` copies them into a scratch directory
-first, so nothing is ever written into the repository). Volatile metadata (timings, versions) and the
+on this Python, in the course's `cifar-lab` kernel, with `CIFAR_LAB_RUNS` pointing into one scratch
+directory: later notebooks load what earlier ones saved, exactly as they do when nbval re-executes the
+goldens (`tests/test_notebooks.py` does that in a scratch directory too, so nothing is ever written into
+the repository). Volatile metadata (timings, versions) and the
 PNG images (which nbval never compares) are stripped; the metrics each notebook wrote are kept in
 ``tests/notebooks/metrics/`` for the numeric comparison, and what the printed numbers depend on (library
 versions, CPU features, core count) in ``tests/notebooks/environment.json``, so that a failing comparison
@@ -28,6 +28,7 @@ import nbformat
 import papermill
 
 from cifar_lab.files import atomic_write_text
+from cifar_lab.lab.kernel import KERNEL_NAME
 from cifar_lab.models.hardware import cpu_flags
 from cifar_lab.runner.execution import CurrentPythonKernelManager
 
@@ -36,10 +37,6 @@ SOURCES = ROOT / "notebooks"
 GOLDENS = ROOT / "tests" / "notebooks"
 PARAMETERS = {"preset": "ci"}
 KEPT_NOTEBOOK_METADATA = ("kernelspec",)
-# TensorFlow's C++ code logs straight to file descriptor 2, with timestamps and thread ids, and some of
-# it before its log level applies; ipykernel would copy those lines into whichever cell is running.
-# With fd capture off they go to the kernel's own stderr (the terminal) and the outputs stay Python's.
-KERNEL_CONFIG = "c.IPKernelApp.capture_fd_output = False\n"
 ENVIRONMENT = GOLDENS / "environment.json"
 # The CPU features that select oneDNN's kernels (and whether fast_cnn computes in bfloat16).
 NUMERIC_CPU_FLAGS = ("avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16")
@@ -71,17 +68,10 @@ def numerics_environment() -> dict[str, object]:
 def kernel_environment(scratch: Path) -> dict[str, str]:
     """The environment the golden kernels run in, used identically when nbval re-executes them.
 
-    An IPython directory in ``scratch`` holding :data:`KERNEL_CONFIG`, quiet TensorFlow logging and the
-    inline matplotlib backend whatever the shell sets.
+    The kernel itself is the course's `cifar-lab` kernel (`cifar_lab.lab.kernel`), as in JupyterLab; only
+    where the runs go differs: into `scratch`, never into the repository.
     """
-    profile = scratch / "ipython" / "profile_default"
-    profile.mkdir(parents=True, exist_ok=True)
-    (profile / "ipython_kernel_config.py").write_text(KERNEL_CONFIG)
-    return {
-        "IPYTHONDIR": str(scratch / "ipython"),
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-    }
+    return {"CIFAR_LAB_RUNS": str(scratch / "runs")}
 
 
 def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -121,7 +111,7 @@ def make_goldens(selected: list[str] | None = None) -> list[Path]:
                 None,
                 parameters=PARAMETERS,
                 cwd=scratch,
-                kernel_name="python3",
+                kernel_name=KERNEL_NAME,
                 kernel_manager_class=CurrentPythonKernelManager,
                 progress_bar=False,
             )

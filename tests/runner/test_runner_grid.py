@@ -220,3 +220,15 @@ def test_a_figure_reported_by_two_notebooks_is_named_with_its_notebook():
         "03_aug.accuracy": 0.6,
         "error": "",
     }
+
+
+def test_the_example_sweep_of_the_help_text_is_valid(tmp_path):
+    import re
+
+    from cifar_lab.runner import grid
+
+    example = re.search(r"    # sweep.yaml\n((?:    .*\n)+)", grid.__doc__).group(1)
+    sweep_file = tmp_path / "sweep.yaml"
+    sweep_file.write_text("\n".join(line[4:].split("  #")[0] for line in example.splitlines()) + "\n")
+    combinations = plan_sweep(load_sweep(sweep_file))
+    assert len(combinations) == 8

@@ -100,11 +100,12 @@ def test_summary_table_lists_each_notebooks_headline_figures(completed):
     assert str(completed.run_dir) in summary
 
 
-def test_summary_warns_when_a_notebook_ran_on_synthetic_data():
+def test_summary_warns_when_a_notebook_fell_back_to_synthetic_data_but_not_when_it_was_asked_for():
     synthetic = NotebookOutcome("01_data", "done", 1.0, {"source": "synthetic", "synthetic": True})
     real = NotebookOutcome("01_data", "done", 1.0, {"source": "cifar-10-python.tar.gz", "synthetic": False})
     assert "WARNING: this run used SYNTHETIC data" in format_summary(RunResult(Path("runs/q"), (synthetic,)))
     assert "SYNTHETIC" not in format_summary(RunResult(Path("runs/q"), (real,)))
+    assert "SYNTHETIC" not in format_summary(RunResult(Path("runs/ci"), (synthetic,), data="synthetic"))
 
 
 def test_rerun_with_the_same_parameters_skips_completed_notebooks(copy_of_completed):
