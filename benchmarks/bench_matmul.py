@@ -80,12 +80,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1.0, help="length of one trial")
     parser.add_argument("--warm-up", type=float, default=3.0, help="seconds of matmuls before timing, per dtype")
     parser.add_argument("--require-quiet", action="store_true", help="refuse to run on a loaded machine")
+    parser.add_argument(
+        "--clock-ghz", type=float, default=None, help="the cores' sustained clock (default: /proc/cpuinfo's nominal)"
+    )
     args = parser.parse_args()
     with QuietMonitor("bench_matmul", require_quiet=args.require_quiet):
         print(f"square matmuls of sizes {', '.join(map(str, SIZES))}; {args.trials} trials of ~{args.seconds:g} s each")
         for dtype in (tf.float32, tf.bfloat16):
             warm_up(dtype, args.warm_up)
-            theory = theoretical_peak(dtype.name)
+            theory = theoretical_peak(dtype.name, clock_ghz=args.clock_ghz)
             medians = {}
             for size in SIZES:
                 values = measure_gflops(dtype, size, args.trials, args.seconds)
