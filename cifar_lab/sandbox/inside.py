@@ -9,7 +9,8 @@ inside new user, mount, network and process namespaces when the configuration sa
 3. Drop every capability (the namespace's root could otherwise remount), and forbid gaining any back.
 4. Set the limits, move into the scratch folder and `exec` the kernel with the scrubbed environment.
 
-Without namespaces only step 4 happens, plus: the kernel dies when its parent does.
+Without namespaces only step 4 happens. Either way the kernel dies with the process that started it
+(`die_with_parent`, run by the kernel manager between fork and exec).
 
 Example:
     Not run in the tests as a doctest: it replaces the current process. `tests/grade/` runs it in kernels.
@@ -85,8 +86,14 @@ def drop_capabilities() -> None:
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
+def die_with_parent() -> None:
+    """Have the kernel get SIGKILL when the process that started it ends (Linux; elsewhere nothing)."""
+    if sys.platform.startswith("linux"):
+        _libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+
+
 def set_limits(config: dict[str, Any]) -> None:
-    """Address space, CPU time, file size and core dumps; a kernel outside namespaces dies with its parent."""
+    """Address space, CPU time, file size and core dumps."""
     mib = 1024 * 1024
     if config["memory_mb"]:
         resource.setrlimit(resource.RLIMIT_AS, (config["memory_mb"] * mib,) * 2)
@@ -95,8 +102,6 @@ def set_limits(config: dict[str, Any]) -> None:
     if config["file_mb"]:
         resource.setrlimit(resource.RLIMIT_FSIZE, (config["file_mb"] * mib,) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if not config["namespaces"]:
-        _libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
 
 
 def main(argv: list[str]) -> None:

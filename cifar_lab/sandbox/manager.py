@@ -12,6 +12,7 @@ import os
 from typing import Any, ClassVar
 
 from cifar_lab.runner.execution import CurrentPythonKernelManager
+from cifar_lab.sandbox.inside import die_with_parent
 from cifar_lab.sandbox.policy import Sandbox
 
 
@@ -48,4 +49,5 @@ class SandboxedKernelManager(CurrentPythonKernelManager):
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         kw["env"] = self.sandbox.kernel_env()  # not the grader's environment, not even for unshare
         kw["cwd"] = self.sandbox.scratch
+        kw["preexec_fn"] = die_with_parent  # the kernel gets a session of its own: a killed grader must not orphan it
         return await super()._async_launch_kernel(self.sandbox.command(kernel_cmd, self.config_path), **kw)

@@ -109,7 +109,9 @@ class Sandbox:
             False
         """
         config = asdict(self)
-        config.update(namespaces=self.uses_namespaces(), env=self.kernel_env(), hidden=list(self.hidden))
+        namespaces = self.uses_namespaces()
+        # Without namespaces nothing can be hidden, and the kernel could read this file: it must not name them.
+        config.update(namespaces=namespaces, env=self.kernel_env(), hidden=list(self.hidden) if namespaces else [])
         return config
 
     def command(self, kernel_argv: list[str], config_path: str) -> list[str]:
