@@ -108,21 +108,7 @@ def grade_submissions(
     context = _Context(
         out, settings, hidden_set, Path(submissions).resolve(), Path(holdout).resolve() if holdout else None
     )
-    pending = []
-    for submission in found:
-        fingerprint = context.fingerprint(submission)
-        if state.get(submission.name, {}).get("fingerprint") == fingerprint:
-            say(f"{submission.name}: already graded ({state[submission.name]['status']}), skipped")
-            continue
-        try:
-            notebook = read_submission(submission.path)
-        except InvalidSubmission as error:
-            context.finish(
-                state, submission, fingerprint, {"status": "invalid", "seconds": 0.0, "message": str(error)}, None
-            )
-            say(f"{submission.name}: invalid: {error}")
-            continue
-        pending.append((submission, fingerprint, notebook, context.job(submission, notebook)))
+    pending = _prepare(found, state, context, say)
     if pending:
         say(
             f"cifar-lab grade: {len(pending)} submission(s) on {executor.description}, preset {preset}, "
@@ -226,6 +212,26 @@ class _Context:
         write_gradebook(self.out, [state[name] for name in sorted(state)])
         shutil.rmtree(paths.scratch, ignore_errors=True)
         return record
+
+
+def _prepare(found: list[Submission], state: dict[str, Any], context: _Context, say: Callable[[str], None]) -> list:
+    """The submissions to run, with their jobs; the graded ones skipped, the invalid ones recorded as such."""
+    pending = []
+    for submission in found:
+        fingerprint = context.fingerprint(submission)
+        if state.get(submission.name, {}).get("fingerprint") == fingerprint:
+            say(f"{submission.name}: already graded ({state[submission.name]['status']}), skipped")
+            continue
+        try:
+            notebook = read_submission(submission.path)
+        except InvalidSubmission as error:
+            context.finish(
+                state, submission, fingerprint, {"status": "invalid", "seconds": 0.0, "message": str(error)}, None
+            )
+            say(f"{submission.name}: invalid: {error}")
+            continue
+        pending.append((submission, fingerprint, notebook, context.job(submission, notebook)))
+    return pending
 
 
 def _parameters(preset: str, scratch: Path) -> dict[str, Any]:

@@ -3,8 +3,10 @@
 Self-checks. Each check cell's output carries the exercise, the student's answer and the verdict
 (`application/vnd.cifar-lab.feedback+json`). The grader ignores the verdict and checks the answer again
 itself when it can rebuild what the check needs: exercises whose check needs only the answer (2.1, 2.2)
-and those that need only the data (1.1, 1.2, the grader reloads the same data). Those are `recomputed`:
-a forged verdict changes nothing, though a student can still hand in a right answer they did not compute.
+and those that need only the data (1.1; the grader reloads the same data). Those are `recomputed`: a
+forged verdict changes nothing, though a student can still hand in a right answer they did not compute.
+An answer too large to record (1.2's batch of images, see `MAX_ANSWER_CHARS`) is left out of the bundle,
+so 1.2 counts as `recorded`.
 The checks of 3.1, 4.1 and 4.2 need the student's own trained models; their verdict is taken as
 `recorded`, which a student can forge (by displaying a made-up feedback bundle).
 
@@ -94,7 +96,8 @@ def score_exercises(
             verdicts[exercise_id] = {"status": MISSING, "message": message, "hint": exercise.hint, "how": MISSING}
             continue
         needs = [p.name for p in inspect.signature(exercise.check).parameters.values() if p.kind == p.KEYWORD_ONLY]
-        if all(name in context for name in needs):
+        omitted = isinstance(bundle.get("answer"), dict) and "omitted" in bundle["answer"]
+        if all(name in context for name in needs) and not omitted:
             try:
                 feedback = exercise.feedback(bundle.get("answer"), **{name: context[name]() for name in needs})
                 status, message = feedback.status, feedback.message

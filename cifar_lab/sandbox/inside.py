@@ -28,16 +28,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cifar_lab.errors import CifarLabError
+
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096, 16384
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
 _SYS_MOUNT_SETATTR, _AT_RECURSIVE, _MOUNT_ATTR_RDONLY = 442, 0x8000, 1  # the same number on x86-64 and arm64
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
+class SandboxError(CifarLabError, OSError):
+    """The sandbox could not be set up; the kernel does not start rather than start unconfined."""
+
+
 def _check(result: int, what: str) -> None:
     if result != 0:
         errno = ctypes.get_errno()
-        raise OSError(errno, f"sandbox: {what}: {os.strerror(errno)}")
+        raise SandboxError(errno, f"sandbox: {what}: {os.strerror(errno)}")
 
 
 def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
