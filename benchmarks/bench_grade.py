@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         f"# load average (1 min): {load_before:.2f} before, {load_after:.2f} after",
         f"one notebook alone (papermill, no sandbox):     {alone:7.1f} s",
         f"grading, whole run:                             {graded:7.1f} s",
-        f"grading, seconds per submission (run / N):      {per_submission:7.1f} s   to alone {per_submission / alone:.2f}",
+        f"grading, seconds per submission (run / N):      {per_submission:7.1f} s   to alone {per_submission / alone:.2f}",  # noqa: E501
         f"grading, mean seconds of one notebook inside:   {inside:7.1f} s   to alone {inside / alone:.2f}",
         f"statuses: {', '.join(statuses)}; isolation: namespaces {'on' if _namespaces() else 'off'}",
     ]
