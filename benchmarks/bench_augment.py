@@ -28,6 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from machine import QuietMonitor
+
 from cifar_lab.augment import (
     accuracy_under_augmentation,
     build_augmenter,
@@ -191,16 +195,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.data} did not load as real CIFAR-10 ({data.warning}); pass a real copy.")
     lines: list[str] = []
     started = time.perf_counter()
-    say(
-        lines,
-        f"bench_augment.py on {platform.node()}: {os.cpu_count()} CPU cores, shared with other "
-        f"jobs while it ran; {time.strftime('%Y-%m-%d %H:%M')}",
-    )
-    say(lines, f"data: {data.source}: {len(data.x_train)} training / {len(data.x_test)} test images")
-    if "accuracy" not in args.skip:
-        accuracy_section(data, args, lines)
-    if "overhead" not in args.skip:
-        overhead_section(data, args, lines)
+    say(lines, f"bench_augment.py on {platform.node()}, {time.strftime('%Y-%m-%d %H:%M')}")
+    with QuietMonitor("bench_augment", print_fn=lambda text: say(lines, text)):
+        say(lines, f"data: {data.source}: {len(data.x_train)} training / {len(data.x_test)} test images")
+        if "accuracy" not in args.skip:
+            accuracy_section(data, args, lines)
+        if "overhead" not in args.skip:
+            overhead_section(data, args, lines)
     say(
         lines,
         f"\ntotal {time.perf_counter() - started:.0f} s; command: python benchmarks/bench_augment.py "

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from machine import QuietMonitor
 
 from cifar_lab.check import check_paths, check_source
 from cifar_lab.check.magics import python_lines
@@ -50,53 +53,54 @@ def main(argv: list[str] | None = None) -> int:
         print(text, flush=True)
         lines.append(text)
 
-    say(f"machine: {platform.platform()}, {os.cpu_count()} CPUs; 1-min load average at start {os.getloadavg()[0]:.1f}")
-    inventory = json.loads((CORPUS / "inventory.json").read_text(encoding="utf-8"))
-    files = {name: CORPUS / entry["file"] for name, entry in inventory.items()}
-    findings = {name: check_paths([path]) for name, path in files.items()}
-    result = score(findings, inventory)
-    say(f"corpus: {len(files)} files, {sum(result.instances.values())} inventory instances")
-    say(table(result))
-    first = score(findings, as_first_built(inventory))
-    say(
-        f"against the inventory as first built ({sum(first.instances.values())} instances): "
-        f"recall {first.recall:.1%}, precision {first.precision:.1%}"
-    )
-    breaking = {n for n, e in inventory.items() if any(i["severity"] != "advisory" for i in e["instances"])}
-    failing = {n for n, found in findings.items() if any(f.severity in FAILING for f in found)}
-    say(
-        f"exit status 1 (an error or a silent change found): {len(failing & breaking)} of the {len(breaking)} files "
-        f"that break or change on Keras 3, {len(failing - breaking)} of the {len(files) - len(breaking)} others"
-    )
-    for name, instance in result.missed:
-        where = f"cell {instance['cell'] + 1}, " if "cell" in instance else ""
-        say(f"  missed {name} {where}line {instance['line']}: {instance['rule']}: {instance['source_line'][:70]}")
-    say()
-    fixes = [fix_file(path) for path in files.values()]
-    fixed = sum(len(f.cells.fixed) for f in fixes)
-    left = [finding for f in fixes for finding in f.cells.remaining]
-    compiled = sum(all(_compiles(text) for text in f.cells.after.values()) for f in fixes)
-    say(f"--fix: {fixed} of {fixed + len(left)} findings fixed in {sum(f.changed for f in fixes)} files")
-    clean = sum(not any(x.severity in FAILING for x in f.cells.remaining) for f in fixes)
-    say(f"  files left with no error and no silent change (exit status 0): {clean} of {len(fixes)}")
-    say(
-        f"  left: {sum(f.severity != 'advisory' for f in left)} errors and silent changes, "
-        f"{sum(f.severity == 'advisory' for f in left)} advisories"
-    )
-    say(
-        f"  every cell still compiles in {compiled} of {len(fixes)} files; "
-        f"cells refused: {sum(len(f.cells.refused) for f in fixes)}"
-    )
-    say()
-    say(f"check the corpus: {_median(args.rounds, lambda: check_paths(list(files.values()))):.2f} s")
-    say(f"fix the corpus (in memory): {_median(args.rounds, lambda: [fix_file(p) for p in files.values()]):.2f} s")
-    script = _generated_script(lines=20_000)
-    say(
-        f"check a generated {len(script) / 1e6:.1f} MB script: "
-        f"{_median(args.rounds, lambda: check_source(script, 'big.py')):.2f} s"
-    )
-    say(_import_time())
-    say(f"1-min load average at end {os.getloadavg()[0]:.1f} (shared machine: other jobs ran alongside)")
+    say(f"machine: {platform.platform()}")
+    with QuietMonitor("bench_checker", print_fn=say):
+        inventory = json.loads((CORPUS / "inventory.json").read_text(encoding="utf-8"))
+        files = {name: CORPUS / entry["file"] for name, entry in inventory.items()}
+        findings = {name: check_paths([path]) for name, path in files.items()}
+        result = score(findings, inventory)
+        say(f"corpus: {len(files)} files, {sum(result.instances.values())} inventory instances")
+        say(table(result))
+        first = score(findings, as_first_built(inventory))
+        say(
+            f"against the inventory as first built ({sum(first.instances.values())} instances): "
+            f"recall {first.recall:.1%}, precision {first.precision:.1%}"
+        )
+        breaking = {n for n, e in inventory.items() if any(i["severity"] != "advisory" for i in e["instances"])}
+        failing = {n for n, found in findings.items() if any(f.severity in FAILING for f in found)}
+        say(
+            f"exit status 1 (an error or a silent change found): {len(failing & breaking)} of the "
+            f"{len(breaking)} files that break or change on Keras 3, "
+            f"{len(failing - breaking)} of the {len(files) - len(breaking)} others"
+        )
+        for name, instance in result.missed:
+            where = f"cell {instance['cell'] + 1}, " if "cell" in instance else ""
+            say(f"  missed {name} {where}line {instance['line']}: {instance['rule']}: {instance['source_line'][:70]}")
+        say()
+        fixes = [fix_file(path) for path in files.values()]
+        fixed = sum(len(f.cells.fixed) for f in fixes)
+        left = [finding for f in fixes for finding in f.cells.remaining]
+        compiled = sum(all(_compiles(text) for text in f.cells.after.values()) for f in fixes)
+        say(f"--fix: {fixed} of {fixed + len(left)} findings fixed in {sum(f.changed for f in fixes)} files")
+        clean = sum(not any(x.severity in FAILING for x in f.cells.remaining) for f in fixes)
+        say(f"  files left with no error and no silent change (exit status 0): {clean} of {len(fixes)}")
+        say(
+            f"  left: {sum(f.severity != 'advisory' for f in left)} errors and silent changes, "
+            f"{sum(f.severity == 'advisory' for f in left)} advisories"
+        )
+        say(
+            f"  every cell still compiles in {compiled} of {len(fixes)} files; "
+            f"cells refused: {sum(len(f.cells.refused) for f in fixes)}"
+        )
+        say()
+        say(f"check the corpus: {_median(args.rounds, lambda: check_paths(list(files.values()))):.2f} s")
+        say(f"fix the corpus (in memory): {_median(args.rounds, lambda: [fix_file(p) for p in files.values()]):.2f} s")
+        script = _generated_script(lines=20_000)
+        say(
+            f"check a generated {len(script) / 1e6:.1f} MB script: "
+            f"{_median(args.rounds, lambda: check_source(script, 'big.py')):.2f} s"
+        )
+        say(_import_time())
     say(f"$ .venv/bin/python benchmarks/bench_checker.py --rounds {args.rounds}")
     atomic_write_text(args.out, "\n".join(lines) + "\n")
     return 0

@@ -25,6 +25,10 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import QuietMonitor  # noqa: E402
+
 UINT8_BYTES = 60_000 * 32 * 32 * 3
 
 
@@ -84,7 +88,7 @@ def build_fake_cifar(root: Path) -> Path:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+    with QuietMonitor("bench_data_memory"), tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         archive = build_fake_cifar(Path(tmp))
         print(

@@ -16,8 +16,10 @@ Two parts, each measured side by side in one run (interleaved per seed / per rep
    (the accuracy check before anyone makes bfloat16 a default).
 2. Throughput of the original model (images/s over whole epochs after the first, which includes
    tracing): the original notebook's way (``model.fit`` on float32 arrays), ``train_model``'s uint8
-   ``tf.data`` pipeline, and the pipeline with ``mixed_bfloat16``; also as a share of the matmul peak
-   (``bench_matmul.py``), counting 3x the forward FLOPs per training image.
+   ``tf.data`` pipeline, and the pipeline with ``mixed_bfloat16``; also as a share of the CPU's
+   theoretical peak (``machine.theoretical_peak``; never printed above 100%), counting 3x the forward
+   FLOPs per training image, beside the matmul peak measured in the same run (``bench_matmul.py``).
+The machine's quietness before and after is recorded (``machine.QuietMonitor``).
 
 Run (about 15 minutes on a quiet 2-core machine; knobs: --seeds, --epochs, --skip-recipes, ...):
 
@@ -38,6 +40,7 @@ import keras
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_matmul import peak
+from machine import QuietMonitor, share_of_peak, theoretical_peak
 
 from cifar_lab.augment import build_augmenter
 from cifar_lab.data import load_cifar10, split_validation
@@ -176,12 +179,14 @@ def throughput(data, args) -> None:
     x, y = data.x_train, data.y_train
     fwd = forward_flops(build_model("original"))
     peaks = {"float32": peak("float32"), "bfloat16": peak("bfloat16")}
+    theory = {dtype: theoretical_peak(dtype) for dtype in peaks}
     print(
         f"\nThroughput of the original model on {len(x)} images x {args.throughput_epochs} epochs, "
         f"batch 128, images/s over the epochs after the first; {fwd / 1e6:.2f} MFLOP forward per image; "
-        f"matmul peak float32 {peaks['float32']:.0f}, bfloat16 {peaks['bfloat16']:.0f} GFLOP/s "
-        f"(measured just now)"
+        f"matmul peak measured just now: float32 {peaks['float32']:.0f}, bfloat16 {peaks['bfloat16']:.0f} GFLOP/s"
     )
+    for dtype in peaks:
+        print(f"  {theory[dtype].describe()}")
 
     class EpochTimes(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
@@ -227,11 +232,8 @@ def throughput(data, args) -> None:
     for name, values in rates.items():
         rate = statistics.median(values)
         dtype = "bfloat16" if "bfloat16" in name else "float32"
-        share = rate * 3 * fwd / 1e9 / peaks[dtype]
-        print(
-            f"  {name:<28} {spread(values, '.0f')} images/s = {rate / base:.2f}x the original way, "
-            f"{share:.0%} of the {dtype} matmul peak"
-        )
+        share = share_of_peak(rate * 3 * fwd / 1e9, theory[dtype])
+        print(f"  {name:<28} {spread(values, '.0f')} images/s = {rate / base:.2f}x the original way, {share}")
 
 
 def main() -> None:
@@ -255,19 +257,17 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="repetitions of each throughput way")
     parser.add_argument("--skip-recipes", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--require-quiet", action="store_true", help="refuse to run on a loaded machine")
     args = parser.parse_args()
     if not args.data:
         parser.error("no data: pass --data /path/to/cifar-10-python.tar.gz or set CIFAR_LAB_DATA")
     data = load_cifar10(args.data)
-    print(
-        f"data: {data.source} ({len(data.y_train)} train, {len(data.y_test)} test); "
-        f"{os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.1f}"
-    )
-    if not args.skip_recipes:
-        recipes(data, args)
-    if not args.skip_throughput:
-        throughput(data, args)
-    print(f"load average at end {os.getloadavg()[0]:.1f}")
+    with QuietMonitor("bench_training", require_quiet=args.require_quiet):
+        print(f"data: {data.source} ({len(data.y_train)} train, {len(data.y_test)} test)")
+        if not args.skip_recipes:
+            recipes(data, args)
+        if not args.skip_throughput:
+            throughput(data, args)
 
 
 if __name__ == "__main__":
