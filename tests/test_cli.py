@@ -17,7 +17,7 @@ from cifar_lab.cli import build_parser, main
 
 def test_every_subcommand_is_registered():
     subcommands = next(a for a in build_parser()._actions if a.dest == "command").choices
-    assert set(subcommands) == {"data", "run", "grid", "check", "student", "lab"}
+    assert set(subcommands) == {"data", "run", "grid", "check", "student", "lab", "grade"}
 
 
 def test_no_subcommand_prints_help_and_fails(capsys):

@@ -23,7 +23,7 @@ import sys
 from cifar_lab import __version__
 from cifar_lab.errors import CifarLabError, UsageError
 
-COMMANDS = ("data", "run", "grid", "check", "student", "lab")
+COMMANDS = ("data", "run", "grid", "check", "student", "lab", "grade")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,6 +23,9 @@ import numpy as np
 
 PASSED, NOT_YET, NOT_ATTEMPTED = "passed", "not yet", "not attempted yet"
 MIME_TYPE = "application/vnd.cifar-lab.feedback+json"
+# Answers longer than this (as JSON) are left out of the machine-readable copy; the grader takes such a
+# verdict as recorded instead of checking the answer again.
+MAX_ANSWER_CHARS = 20_000
 _COLOURS = {PASSED: "#e6f4ea", NOT_YET: "#fdecea", NOT_ATTEMPTED: "#f1f3f4"}
 _MARKS = {PASSED: "\u2714", NOT_YET: "\u2718", NOT_ATTEMPTED: "\u2026"}
 
@@ -92,7 +95,11 @@ class Feedback:
             >>> Feedback("1.1", "t", PASSED, "ok", answer=np.int64(3)).to_json()["answer"]
             3
         """
-        return {"exercise": self.exercise, "status": self.status, "answer": plain(self.answer)}
+        answer = plain(self.answer)
+        if len(json.dumps(answer)) > MAX_ANSWER_CHARS:  # a batch of images would make every executed notebook MBs
+            shape = list(np.shape(self.answer)) if isinstance(self.answer, np.ndarray) else None
+            answer = {"omitted": f"over {MAX_ANSWER_CHARS:,} characters", "shape": shape}
+        return {"exercise": self.exercise, "status": self.status, "answer": answer}
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         lines = str(self).split("\n")
