@@ -83,10 +83,12 @@ def check_run_dir(run_dir: Path) -> None:
     read-only mounts too (a permission check alone would pass for root).
 
     Example:
-        >>> check_run_dir(Path("README.md"))
+        >>> check_run_dir(Path("runs/ci"))
+        >>> _ = Path("notes.txt").write_text("a file")
+        >>> check_run_dir(Path("notes.txt"))
         Traceback (most recent call last):
         ...
-        cifar_lab.runner.parameters.ParameterError: The run directory README.md is a file, not a folder. ...
+        cifar_lab.runner.parameters.ParameterError: The run directory notes.txt is a file, not a folder. ...
     """
     existing = run_dir
     while not existing.exists() and existing != existing.parent:
