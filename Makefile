@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 .PHONY: test lint run lab docs docs-figures goldens bench clean
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "cifar-lab needs Python 3.10 or newer; this is " + sys.version.split()[0] + ". Install a newer Python and run: make PYTHON=python3.12 test")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cifar-lab needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Install a newer Python and run: make PYTHON=python3.12 test")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import re
-import sys
+import tomllib
 from pathlib import Path
 
 import yaml
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,3 +55,11 @@ def test_tensorflow_requirement_is_a_cpu_build_on_linux():
         r for r in project["dependencies"] if "platform_machine == 'x86_64'" in r and "sys_platform == 'linux'" in r
     ]
     assert len(linux) == 1 and linux[0].startswith("tensorflow-cpu")
+
+
+def test_keras_floor_excludes_every_release_with_a_published_safe_mode_bypass():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    (keras,) = [r for r in project["dependencies"] if r.startswith("keras")]
+    assert normalise(keras).startswith("keras>=3.14")
+    assert any(r.startswith("keras>=3.14") for r in environment_requirements())
+    assert project["requires-python"] == ">=3.11"  # what keras 3.14 itself requires

@@ -38,6 +38,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument("--run-dir", default=None, help="where results go (default: the sweep's run_dir)")
     parser.add_argument("--force", action="store_true", help="re-run combinations already completed")
+    parser.add_argument(
+        "--max-combinations",
+        type=int,
+        default=grid.MAX_COMBINATIONS,
+        metavar="N",
+        help=f"refuse a grid of more than N combinations (default {grid.MAX_COMBINATIONS})",
+    )
     parser.set_defaults(resume_hint="Completed combinations are kept; run the same command again to resume.")
     return parser
 
@@ -59,5 +66,6 @@ def run(args: argparse.Namespace) -> int:
         notebooks_dir=args.notebooks_dir,
         run_dir=args.run_dir,
         force=args.force,
+        max_combinations=args.max_combinations,
     )
     return 0 if result.ok else 1

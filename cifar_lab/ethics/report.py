@@ -36,7 +36,7 @@ Example:
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -154,7 +154,7 @@ def ethics_report(
 
     card = {
         "cifar_lab_version": __version__,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "synthetic_data": bool(data.synthetic),
         "data": _data_details(data, int(members_all.size), int(y_test.size), names),
         "model_details": _model_details(model),

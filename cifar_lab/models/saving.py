@@ -6,7 +6,10 @@
   `model.to_json()`, weights from `save_weights`);
 - `model.keras`: Keras's native single-file format (architecture, weights, optimizer state).
 
-`load_model` reads either back with Keras's safe mode on, so a model file cannot run code.
+`load_model` reads either back with Keras's safe mode on, so a model file cannot run code: a file
+that asks for code (a `Lambda` layer, a function from outside Keras) is refused with
+`UnsafeModelError`, first by cifar-lab's own allow-list (`cifar_lab.models.vetting`), then by
+Keras's safe mode, whose published bypasses are all closed from the dependency floor `keras>=3.14`.
 
 Example:
     >>> from cifar_lab.models import build_model
@@ -29,6 +32,7 @@ import keras
 import cifar_lab.models.schedules  # noqa: F401  (registers the custom learning-rate schedule for loading)
 from cifar_lab.errors import MissingFileError, UsageError
 from cifar_lab.files import atomic_path, atomic_write_text
+from cifar_lab.models.vetting import read_architecture
 
 
 def save_model(model: keras.Model, directory: str | os.PathLike[str], name: str = "model") -> dict[str, Path]:
@@ -78,6 +82,7 @@ def load_model(path: str | os.PathLike[str], weights: str | os.PathLike[str] | N
     Raises:
         MissingFileError: the model or its weights file does not exist.
         UsageError: the file is neither `.keras` nor `.json`.
+        UnsafeModelError: the file holds code (a `Lambda` layer or a function from outside Keras).
 
     Example:
         >>> import tempfile
@@ -96,16 +101,18 @@ def load_model(path: str | os.PathLike[str], weights: str | os.PathLike[str] | N
             f"No saved model at {path}. Pass the .keras or .json file that save_model wrote "
             "(e.g. runs/<name>/model.keras)."
         )
+    if path.suffix not in (".keras", ".json"):
+        raise UsageError(f"Cannot load {path}: expected a .keras file or a .json architecture file.")
+    weights = Path(weights) if weights else path.with_name(path.stem + ".weights.h5")
+    if path.suffix == ".json" and not weights.is_file():
+        raise MissingFileError(
+            f"No weights file {weights} for architecture {path}. Pass "
+            f"weights='<file>.weights.h5' or save the model with save_model()."
+        )
+    architecture = read_architecture(path)
     if path.suffix == ".keras":
         return keras.saving.load_model(path, safe_mode=True)
-    if path.suffix == ".json":
-        weights = Path(weights) if weights else path.with_name(path.stem + ".weights.h5")
-        if not weights.is_file():
-            raise MissingFileError(
-                f"No weights file {weights} for architecture {path}. Pass "
-                f"weights='<file>.weights.h5' or save the model with save_model()."
-            )
-        model = keras.models.model_from_json(path.read_text())
-        model.load_weights(weights)
-        return model
-    raise UsageError(f"Cannot load {path}: expected a .keras file or a .json architecture file.")
+    # Explicit: `model_from_json` takes safe mode from whatever the kernel's global state is.
+    model = keras.saving.deserialize_keras_object(architecture, safe_mode=True)
+    model.load_weights(weights)
+    return model

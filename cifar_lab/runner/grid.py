@@ -43,7 +43,7 @@ from typing import Any
 
 from cifar_lab.files import atomic_write_json
 from cifar_lab.runner.run import execute_plan
-from cifar_lab.runner.sweep import Combination, load_sweep, plan_sweep
+from cifar_lab.runner.sweep import MAX_COMBINATIONS, Combination, load_sweep, plan_sweep
 from cifar_lab.runner.sweep_results import write_results
 
 RESULT_FILE = "result.json"
@@ -119,6 +119,7 @@ def run_grid(
     notebooks_dir: str | Path | None = None,
     run_dir: str | Path | None = None,
     force: bool = False,
+    max_combinations: int = MAX_COMBINATIONS,
 ) -> GridResult:
     """Run every combination of a sweep file, then write the comparison table and plot.
 
@@ -129,6 +130,7 @@ def run_grid(
         notebooks_dir: the directory of `NN_name.ipynb` notebooks; default the project's own.
         run_dir: overrides the sweep file's `run_dir`.
         force: run combinations already completed again.
+        max_combinations: refuse a grid with more combinations than this (a typo's safety net).
 
     With `jobs` above 1, call it from a script under `if __name__ == "__main__":`: worker
     processes are started with `spawn`, which imports the calling script again.
@@ -147,7 +149,7 @@ def run_grid(
     sweep = load_sweep(sweep_path)
     if run_dir is not None:
         sweep["run_dir"] = Path(run_dir)
-    combinations = plan_sweep(sweep, notebooks_dir)
+    combinations = plan_sweep(sweep, notebooks_dir, max_combinations)
     results: dict[int, dict[str, Any]] = {}
     if not force:
         results = {i: r for i, c in enumerate(combinations) if (r := _recorded(c)) is not None}

@@ -25,6 +25,7 @@ from cifar_lab.errors import CifarLabError
 from cifar_lab.presets import CELL_TIMEOUT_S, PRESETS, check_preset, resolve_params
 from cifar_lab.project import notebooks_dir as project_notebooks_dir
 from cifar_lab.runner.parameters import ParameterError, check_names, coerce, read_parameters
+from cifar_lab.runner.validation import check_ranges, check_run_dir, check_timeout
 
 # Every notebook must declare these: the runner passes the preset and one shared run directory.
 REQUIRED_PARAMETERS = ("preset", "run_dir")
@@ -81,7 +82,7 @@ class RunPlan:
     preset: str
     run_dir: Path
     notebooks: tuple[NotebookJob, ...]
-    timeout: float | None
+    timeout: int | None
     data: str = "synthetic"
 
 
@@ -138,12 +139,13 @@ def plan_run(
         run_dir: where everything goes; default the preset's folder in the project's runs
             (`cifar_lab.project.default_run_dir`).
         notebooks_dir: the directory holding `NN_name.ipynb` notebooks; default the project's own.
-        timeout: seconds one cell may run; `None` takes the preset's from `CELL_TIMEOUT_S`,
-            0 waits forever.
+        timeout: seconds one cell may run (rounded up to whole seconds); `None` takes the preset's
+            from `CELL_TIMEOUT_S`, 0 waits forever.
 
     Raises:
         ParameterError: unknown preset, notebook or parameter name (with the closest valid one),
-            a value of the wrong type, or a notebook whose parameters cell breaks the contract.
+            a value of the wrong type or out of range (`cifar_lab.runner.validation`), a bad timeout,
+            a run directory that cannot be written, or a notebook whose parameters cell breaks the contract.
 
     Example:
         >>> plan = plan_run("ci", params={"epochs": "1"}, notebooks="02")
@@ -188,10 +190,11 @@ def plan_run(
                 values[name] = (
                     run_data if name == "data" else coerce(names[name], value, where=f"the value for {source.stem}")
                 )
+        check_ranges(values, where=f"the value for {source.stem}")
         jobs.append(NotebookJob(source.resolve(), values, run_data))
-    if timeout is None:
-        timeout = CELL_TIMEOUT_S[preset]
-    return RunPlan(preset, directory, tuple(jobs), float(timeout) if timeout else None, run_data)
+    check_run_dir(directory)
+    seconds = check_timeout(CELL_TIMEOUT_S[preset] if timeout is None else timeout)
+    return RunPlan(preset, directory, tuple(jobs), seconds, run_data)
 
 
 def _checked_data(data: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,12 @@ from cifar_lab.errors import did_you_mean
 from cifar_lab.project import runs_home
 from cifar_lab.runner.parameters import ParameterError
 from cifar_lab.runner.plan import RunPlan, plan_run
+from cifar_lab.runner.validation import check_timeout
 
 SWEEP_KEYS = ("preset", "notebooks", "params", "grid", "run_dir", "plot_metric", "timeout")
+# More combinations than a class sweep needs; a typo (a range written out to 10^7 points) stops here.
+MAX_COMBINATIONS = 256
+_SCALARS = (str, int, float, bool, type(None))
 
 
 @dataclass(frozen=True)
@@ -48,15 +53,10 @@ def load_sweep(path: str | Path) -> dict[str, Any]:
         >>> load_sweep("sweep.yaml")["grid"]
         {'optimizer': ['adam', 'rmsprop'], 'epochs': [1, 2]}
     """
-    import yaml
+    from cifar_lab.runner.sweep_reader import read_sweep_yaml
 
     path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"No sweep file at {path.resolve()}. Check the path (format: cifar-lab grid -h).")
-    try:
-        sweep = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ParameterError(f"{path} is not valid YAML: {error}") from None
+    sweep = read_sweep_yaml(path)
     if not isinstance(sweep, dict) or not isinstance(sweep.get("grid"), dict) or not sweep["grid"]:
         raise ParameterError(
             f"{path} needs a `grid:` mapping of parameter names to lists of values (see cifar-lab grid -h)."
@@ -84,6 +84,7 @@ def load_sweep(path: str | Path) -> dict[str, Any]:
             raise ParameterError(
                 f"{name} is a top-level key of a sweep file ({name}: ...), not a params or grid entry."
             )
+    _check_types(sweep, params, path)
     notebooks = sweep.get("notebooks")
     if isinstance(notebooks, (int, list)):  # YAML reads `02` as the int 2
         items = notebooks if isinstance(notebooks, list) else [notebooks]
@@ -99,6 +100,24 @@ def load_sweep(path: str | Path) -> dict[str, Any]:
     }
 
 
+def _check_types(sweep: dict[str, Any], params: dict[str, Any], path: Path) -> None:
+    """Refuse values of a type no sweep key takes, before they reach code expecting the right one."""
+    for key, example in (("preset", "ci"), ("run_dir", "runs/sweep"), ("plot_metric", "test_accuracy")):
+        if key in sweep and not isinstance(sweep[key], str):
+            raise ParameterError(f"{key} in {path} must be a single name, e.g. {key}: {example}; got {sweep[key]!r}.")
+    if "timeout" in sweep:
+        check_timeout(sweep["timeout"])
+    notebooks = sweep.get("notebooks")
+    items = notebooks if isinstance(notebooks, list) else [notebooks]
+    if not all(isinstance(n, (str, int)) and not isinstance(n, bool) for n in items) and notebooks is not None:
+        raise ParameterError(f'notebooks in {path} must be "02" or a list like ["01", "03"]; got {notebooks!r}.')
+    entries = [(f"params: {k}", v) for k, v in params.items()]
+    entries += [(f"grid: {k}", v) for k, values in sweep["grid"].items() for v in values]
+    for where, value in entries:
+        if not isinstance(value, _SCALARS):
+            raise ParameterError(f"{where} in {path} must be a single value (number, name, true/false); got {value!r}.")
+
+
 def combination_name(values: dict[str, Any]) -> str:
     """Return a directory name for one combination, readable and safe on every file system.
 
@@ -110,11 +129,14 @@ def combination_name(values: dict[str, Any]) -> str:
     return "".join(c if c.isalnum() or c in "-._" else "-" for c in text)[:120]
 
 
-def plan_sweep(sweep: dict[str, Any], notebooks_dir: str | Path | None = None) -> list[Combination]:
+def plan_sweep(
+    sweep: dict[str, Any], notebooks_dir: str | Path | None = None, max_combinations: int = MAX_COMBINATIONS
+) -> list[Combination]:
     """Validate every combination of `sweep` against the notebooks; nothing runs.
 
     Raises:
-        ParameterError: as `cifar_lab.runner.plan.plan_run`, naming the failing combination.
+        ParameterError: as `cifar_lab.runner.plan.plan_run`, naming the failing combination; or the
+            grid has more than `max_combinations` combinations (counted before any is planned).
 
     Example:
         >>> _ = Path("sweep.yaml").write_text("preset: ci\\ngrid:\\n  optimizer: [adam, rmsprop]\\n  epochs: [1, 2]\\n")
@@ -126,6 +148,12 @@ def plan_sweep(sweep: dict[str, Any], notebooks_dir: str | Path | None = None) -
         optimizer-rmsprop_epochs-2
     """
     names = list(sweep["grid"])
+    count = math.prod(len(values) for values in sweep["grid"].values())
+    if count > max_combinations:
+        raise ParameterError(
+            f"The sweep's grid has {count:,} combinations, more than the {max_combinations:,} allowed. "
+            f"Shrink the grid, or pass --max-combinations {count} if you mean to run them all."
+        )
     combinations = []
     for point in itertools.product(*sweep["grid"].values()):
         values = dict(zip(names, point))

@@ -96,11 +96,46 @@ def test_a_number_prefix_for_notebooks_survives_yaml_reading_it_as_an_int(tmp_pa
         ("params: {epochs: 1}\ngrid:\n  epochs: [2]\n", "'epochs' is in both params and grid"),
         ("params: [epochs]\ngrid:\n  seed: [2]\n", "params in .* must be a mapping of names to values"),
         ("grid:\n  preset: [ci, quick]\n", "preset is a top-level key of a sweep file"),
+        ("grid:\n  epochs: [1]\n  epochs: [2]\n", "sweep.yaml line 3: 'epochs' is given twice in one mapping"),
+        ("preset: ci\npreset: full\ngrid:\n  epochs: [1]\n", "line 2: 'preset' is given twice"),
+        ("a: &a [1, 2]\ngrid:\n  epochs: *a\n", "line 3: YAML aliases \\(\\*name\\) are not allowed"),
+        ("preset: [ci]\ngrid:\n  epochs: [1]\n", "preset in .* must be a single name, e.g. preset: ci; got \\['ci'\\]"),
+        ("run_dir: 5\ngrid:\n  epochs: [1]\n", "run_dir in .* must be a single name"),
+        ("timeout: [1]\ngrid:\n  epochs: [1]\n", "The cell timeout must be 0 \\(none\\) or a positive number"),
+        ("notebooks: {a: 1}\ngrid:\n  epochs: [1]\n", "notebooks in .* must be"),
+        ("grid:\n  epochs: [[1, 2]]\n", "grid: epochs in .* must be a single value"),
+        ("params: {seed: {a: 1}}\ngrid:\n  epochs: [1]\n", "params: seed in .* must be a single value"),
+        ("grid: {epochs: [1]}\n" + "#" * (1024 * 1024), "is over 1024 KiB"),
+        ("grid:\n  epochs: [1]\n  x: " + "[" * 5000 + "]" * 5000 + "\n", "nests too deeply to be a sweep file"),
     ],
 )
 def test_malformed_sweep_files_are_refused_with_the_fix(tmp_path, text, message):
     with pytest.raises(ParameterError, match=message):
         load_sweep(write_sweep(tmp_path, text))
+
+
+def test_a_billion_laughs_alias_bomb_is_refused_before_it_grows(tmp_path):
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    bomb += "".join(
+        f"{b}: &{b} [*{a},*{a},*{a},*{a},*{a},*{a},*{a},*{a},*{a}]\n" for a, b in zip("abcdefgh", "bcdefghi")
+    )
+    bomb += "grid:\n  optimizer: *i\n"
+    assert len(bomb) < 600
+    with pytest.raises(ParameterError, match="YAML aliases"):
+        load_sweep(write_sweep(tmp_path, bomb))
+
+
+def test_a_grid_over_the_combination_cap_is_refused_with_its_count_until_the_cap_is_raised(tmp_path, capsys):
+    sweep = write_sweep(
+        tmp_path,
+        "preset: ci\nnotebooks: '02'\ngrid:\n"
+        + "".join(f"  {n}: {list(range(1, 31))}\n" for n in ("epochs", "sleep_s")),
+    )
+    args = ["grid", str(sweep), "--notebooks-dir", str(FIXTURES), "--run-dir", str(tmp_path / "out")]
+    assert main(args) == 2
+    assert "grid has 900 combinations, more than the 256 allowed" in capsys.readouterr().err
+    plan = plan_sweep(load_sweep(sweep), FIXTURES, max_combinations=900)
+    assert len(plan) == 900 and not (tmp_path / "out").exists()
 
 
 def test_a_bad_value_in_any_combination_stops_the_sweep_before_anything_runs(tmp_path, capsys):
