@@ -29,8 +29,9 @@ from cifar_lab.ethics.brightness import brightness_analogue
 from cifar_lab.ethics.canaries import Canaries, canary_report, make_canaries, training_set
 from cifar_lab.ethics.card import render_markdown, write_card
 from cifar_lab.ethics.fairness import per_class_disparity, wilson_interval
+from cifar_lab.ethics.membership import membership_inference
 from cifar_lab.ethics.plots import plot_attack_roc, plot_exposure_histogram, plot_per_class_recall
-from cifar_lab.ethics.privacy import attack_metrics, membership_inference
+from cifar_lab.ethics.privacy import attack_metrics
 from cifar_lab.ethics.report import FIGURES, ethics_report
 from cifar_lab.ethics.sampling_bias import sampling_bias_experiment
 

@@ -3,8 +3,8 @@
 It holds the essay's references from the original assignment (Carlini et al. 2019; Hill 2020; Wilson,
 Hoffman & Morgenstern 2019; Buolamwini & Gebru 2018), the papers behind the measurements and the card
 (Mitchell et al. 2019; Shokri et al. 2017; Carlini et al. 2022; Yeom et al. 2018; Hardt et al. 2016), the
-sources of the intervals (Wilson 1927; Newcombe 1998) and of CIFAR-10's provenance (Krizhevsky 2009;
-Torralba, Fergus & Freeman 2008; Birhane & Prabhu 2021).
+sources of the intervals (Wilson 1927; Newcombe 1998; Efron & Tibshirani 1993) and of CIFAR-10's
+provenance (Krizhevsky 2009; Torralba, Fergus & Freeman 2008; Birhane & Prabhu 2021).
 
 Example:
 
@@ -21,6 +21,8 @@ BIBLIOGRAPHY: dict[str, str] = {
     "Buolamwini2018": "Buolamwini, J., & Gebru, T. (2018). Gender Shades: Intersectional accuracy disparities in "
     "commercial gender classification. In *Proceedings of the 1st Conference on Fairness, "
     "Accountability and Transparency*, PMLR 81, pp. 77-91.",
+    "Efron1993": "Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall/CRC, "
+    "Monographs on Statistics and Applied Probability 57.",
     "Carlini2019": "Carlini, N., Liu, C., Erlingsson, U., Kos, J., & Song, D. (2019). The Secret Sharer: Evaluating "
     "and testing unintended memorization in neural networks. In *28th USENIX Security Symposium*, "
     "pp. 267-284.",

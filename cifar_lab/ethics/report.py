@@ -47,8 +47,10 @@ from cifar_lab.ethics.brightness import brightness_analogue
 from cifar_lab.ethics.canaries import Canaries, canary_report
 from cifar_lab.ethics.card import rounded, write_card
 from cifar_lab.ethics.fairness import per_class_disparity
+from cifar_lab.ethics.lira import References, offline_lira_scores
+from cifar_lab.ethics.membership import membership_inference
 from cifar_lab.ethics.plots import plot_attack_roc, plot_exposure_histogram, plot_per_class_recall
-from cifar_lab.ethics.privacy import balanced_indices, membership_inference
+from cifar_lab.ethics.privacy import balanced_indices, logit_score
 from cifar_lab.evaluate.predict import predict_proba
 from cifar_lab.figures import hidden
 
@@ -85,6 +87,7 @@ def ethics_report(
     member_indices: np.ndarray | None = None,
     canaries: Canaries | None = None,
     sampling_bias: dict | None = None,
+    references: References | None = None,
     max_members: int = 1000,
     seed: int = 0,
     parameters: dict[str, Any] | None = None,
@@ -101,6 +104,8 @@ def ethics_report(
             are the test images.
         canaries: the canaries drawn before training (`cifar_lab.ethics.canaries`), or `None` if none were used.
         sampling_bias: the result of `cifar_lab.ethics.sampling_bias.sampling_bias_experiment`, or `None`.
+        references: reference models from `cifar_lab.ethics.lira.train_reference_models` on the same
+            `member_indices`, for offline LiRA; `None` runs only the loss-threshold attack (the card says so).
         max_members: at most this many members and as many non-members for the membership attacks.
         seed: seeds the member/non-member subsampling.
         parameters: the run's training parameters (e.g. `resolve_params(...)`), recorded on the card.
@@ -132,12 +137,18 @@ def ethics_report(
     y_pred = proba_test.argmax(axis=1)
     disparity = per_class_disparity(y_test, y_pred, names)
     analogue = brightness_analogue(data.x_test, y_test, y_pred, names)
+    member_labels = np.asarray(data.y_train)[chosen]
+    lira = None
+    if references is not None:
+        lira = _lira_scores(references, members_all, member_pick, nonmember_pick, member_proba, proba_test, data)
     mia = membership_inference(
         member_proba,
-        np.asarray(data.y_train)[chosen],
+        member_labels,
         proba_test[nonmember_pick],
         y_test[nonmember_pick],
         class_names=names,
+        lira_scores=lira,
+        seed=seed,
     )
 
     with hidden():  # written to files for the card; a notebook shows the ones it wants
@@ -147,7 +158,7 @@ def ethics_report(
         }
     canary_summary = None
     if canaries is not None:
-        canary_summary = canary_report(canary_proba, canaries)
+        canary_summary = canary_report(canary_proba, canaries, seed=seed)
         with hidden():
             figures[FIGURES["canary_exposure"]] = plot_exposure_histogram(canary_summary)
         canary_summary = {k: v for k, v in canary_summary.items() if k not in ("exposure_in", "exposure_out")}
@@ -158,16 +169,45 @@ def ethics_report(
         "synthetic_data": bool(data.synthetic),
         "data": _data_details(data, int(members_all.size), int(y_test.size), names),
         "model_details": _model_details(model),
-        "parameters": _run_parameters(parameters, max_members, seed, canaries, sampling_bias),
+        "parameters": _run_parameters(parameters, max_members, seed, canaries, sampling_bias, references),
         "per_class": disparity,
         "brightness_analogue": analogue,
-        "membership_inference": {**mia, "n_per_side": int(chosen.size)},
+        "membership_inference": {
+            **mia,
+            "n_per_side": int(chosen.size),
+            "reference_models": 0 if references is None else int(references.included.shape[0]),
+        },
         "canaries": canary_summary,
         "sampling_bias": sampling_bias,
         "figures": {key: name for key, name in FIGURES.items() if name in figures},
     }
     write_card(card, out_dir, figures=figures)
     return rounded(card)
+
+
+def _lira_scores(
+    references: References,
+    members_all: np.ndarray,
+    member_pick: np.ndarray,
+    nonmember_pick: np.ndarray,
+    member_proba: np.ndarray,
+    proba_test: np.ndarray,
+    data: Any,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Offline LiRA scores of the attacked members and non-members, from the reference models' pool scores."""
+    if not np.array_equal(np.asarray(references.member_indices), members_all):
+        raise UsageError(
+            "The reference models were trained on a pool built from other member_indices than this report's. "
+            "Pass the same member_indices to train_reference_models and to ethics_report."
+        )
+    n_members = members_all.size
+    pool = np.r_[member_pick, n_members + nonmember_pick]
+    target = np.r_[
+        logit_score(member_proba, np.asarray(data.y_train)[members_all[member_pick]]),
+        logit_score(proba_test[nonmember_pick], np.asarray(data.y_test)[nonmember_pick]),
+    ]
+    scores = offline_lira_scores(target, references.scores[:, pool], references.included[:, pool])
+    return scores[: member_pick.size], scores[member_pick.size :]
 
 
 def _member_positions(data: Any, member_indices: np.ndarray | None, canaries: Canaries | None) -> np.ndarray:
@@ -214,8 +254,16 @@ def _run_parameters(
     seed: int,
     canaries: Canaries | None,
     sampling_bias: dict | None,
+    references: References | None,
 ) -> dict[str, Any]:
     """The caller's training parameters, then the report's own (prefixed `report_`)."""
+    lira = "off (no reference models)"
+    if references is not None:
+        how = references.settings
+        lira = (
+            f"{how['reference_models']} reference models "
+            f"({how['model']}, {how['epochs']} epochs, batch {how['batch_size']})"
+        )
     return {
         **(parameters or {}),
         "report_max_members": int(max_members),
@@ -224,6 +272,7 @@ def _run_parameters(
         if canaries is None
         else f"{len(canaries.labels)} {canaries.kind} canaries, seed {canaries.seed}",
         "report_sampling_bias": "off" if sampling_bias is None else "on",
+        "report_offline_lira": lira,
     }
 
 
