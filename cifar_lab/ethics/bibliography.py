@@ -29,6 +29,8 @@ BIBLIOGRAPHY: dict[str, str] = {
     "Carlini2022": "Carlini, N., Chien, S., Nasr, M., Song, S., Terzis, A., & Tramer, F. (2022). Membership "
     "inference attacks from first principles. In *2022 IEEE Symposium on Security and Privacy (SP)*, "
     "pp. 1897-1914. doi:10.1109/SP46214.2022.9833649",
+    "Guo2017": "Guo, C., Pleiss, G., Sun, Y., & Weinberger, K. Q. (2017). On calibration of modern neural "
+    "networks. In *Proceedings of the 34th International Conference on Machine Learning*, PMLR 70, pp. 1321-1330.",
     "Hardt2016": "Hardt, M., Price, E., & Srebro, N. (2016). Equality of opportunity in supervised learning. In "
     "*Advances in Neural Information Processing Systems 29 (NeurIPS 2016)*.",
     "Hill2020": "Hill, K. (2020, January 18). The secretive company that might end privacy as we know it. "

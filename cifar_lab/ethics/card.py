@@ -22,7 +22,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cifar_lab.ethics.card_analyses import brightness_section, per_class_section, sampling_bias_section
+from cifar_lab.ethics.card_analyses import (
+    brightness_section,
+    calibration_section,
+    per_class_section,
+    sampling_bias_section,
+)
 from cifar_lab.ethics.card_format import DECIMALS, format_number, markdown_table, rounded
 from cifar_lab.ethics.card_privacy import canary_section, leakage_verdict, membership_section
 from cifar_lab.ethics.card_sections import (
@@ -80,6 +85,7 @@ def render_markdown(card: dict) -> str:
         "",
         *per_class_section(card["per_class"], figures["per_class_recall"]),
         *brightness_section(card["brightness_analogue"]),
+        *calibration_section(card["calibration"], figures["reliability"]),
         *membership_section(mia, figures["attack_roc"]),
         *canary_section(card["canaries"], canary_figure),
         *sampling_bias_section(card["sampling_bias"]),

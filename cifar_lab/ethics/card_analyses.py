@@ -123,6 +123,33 @@ def brightness_section(analogue: dict) -> list[str]:
     ]
 
 
+def calibration_section(result: dict, figure: str) -> list[str]:
+    """Expected calibration error, mean confidence against accuracy, and the reliability diagram.
+
+    Example:
+        >>> calibration_section({"ece": 0.1, "n_bins": 15, "mean_confidence": 0.6, "accuracy": 0.5}, "r.png")[2][:30]
+        'Expected calibration error 0.1'
+    """
+    over = result["mean_confidence"] > result["accuracy"]
+    return [
+        "### Calibration",
+        "",
+        f"Expected calibration error {format_number(result['ece'])} over {format_number(result['n_bins'])} "
+        f"confidence bins [Guo2017]: the model's mean confidence is {format_number(result['mean_confidence'])} "
+        f"against an accuracy of {format_number(result['accuracy'])}, so it is "
+        + ("over-confident" if over else "under-confident or calibrated")
+        + " on the test images.",
+        "",
+        markdown_table(
+            ["confidence from", "to", "mean confidence", "accuracy", "images"],
+            [[b["low"], b["high"], b["confidence"], b["accuracy"], b["count"]] for b in result.get("bins", [])],
+        ),
+        "",
+        f"![Reliability diagram]({figure})",
+        "",
+    ]
+
+
 def sampling_bias_section(bias: dict | None) -> list[str]:
     """The three runs of the sampling-bias experiment, the changes from baseline and who absorbs the cut class.
 

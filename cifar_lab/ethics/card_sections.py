@@ -165,13 +165,15 @@ def training_data_section(data: dict) -> list[str]:
     """How many training images, and the provenance of CIFAR-10 (scraped without consent, its parent withdrawn).
 
     Example:
-        >>> training_data_section({"n_train": 400})[2][:51]
-        '400 training images from the same source. CIFAR-10 '
+        >>> training_data_section({"n_train": 400, "train_per_class_min": 40, "train_per_class_max": 40})[2][:51]
+        '400 training images from the same source (40 to 40 '
     """
     return [
         "## Training data",
         "",
-        f"{format_number(data['n_train'])} training images from the same source. CIFAR-10 [Krizhevsky2009] "
+        f"{format_number(data['n_train'])} training images from the same source "
+        f"({format_number(data['train_per_class_min'])} to {format_number(data['train_per_class_max'])} per class; "
+        "the canaries are not counted). CIFAR-10 [Krizhevsky2009] "
         "was labelled from the 80 Million Tiny Images collection [Torralba2008], gathered by searching the web "
         "for words, without consent from the people whose photographs it holds. Its creators withdrew it in "
         "2020 after an audit found derogatory labels in it and questioned how such datasets handle consent "

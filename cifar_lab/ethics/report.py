@@ -44,8 +44,10 @@ import numpy as np
 from cifar_lab import __version__
 from cifar_lab.errors import UsageError, WrongTypeError
 from cifar_lab.ethics.brightness import brightness_analogue
+from cifar_lab.ethics.calibration import calibration, plot_reliability_diagram
 from cifar_lab.ethics.canaries import Canaries, canary_report
 from cifar_lab.ethics.card import rounded, write_card
+from cifar_lab.ethics.card_privacy import ATTACK_NAMES
 from cifar_lab.ethics.fairness import per_class_disparity
 from cifar_lab.ethics.lira import References, offline_lira_scores
 from cifar_lab.ethics.membership import membership_inference
@@ -58,6 +60,7 @@ FIGURES = {
     "per_class_recall": "per_class_recall.png",
     "attack_roc": "attack_roc.png",
     "canary_exposure": "canary_exposure.png",
+    "reliability": "reliability.png",
 }
 
 
@@ -123,7 +126,7 @@ def ethics_report(
         >>> out_dir = tempfile.mkdtemp()
         >>> card = ethics_report(untrained, make_synthetic(n_train=200, n_test=100), out_dir, max_members=50)
         >>> card["data"]["n_test"], card["membership_inference"]["n_per_side"], sorted(card["figures"])
-        (100, 50, ['attack_roc', 'per_class_recall'])
+        (100, 50, ['attack_roc', 'per_class_recall', 'reliability'])
     """
     members_all = _member_positions(data, member_indices, canaries)
     _check_inputs(model, data, members_all)
@@ -136,6 +139,7 @@ def ethics_report(
 
     y_pred = proba_test.argmax(axis=1)
     disparity = per_class_disparity(y_test, y_pred, names)
+    calibrated = calibration(proba_test, y_test)
     analogue = brightness_analogue(data.x_test, y_test, y_pred, names)
     member_labels = np.asarray(data.y_train)[chosen]
     lira = None
@@ -154,7 +158,8 @@ def ethics_report(
     with hidden():  # written to files for the card; a notebook shows the ones it wants
         figures = {
             FIGURES["per_class_recall"]: plot_per_class_recall(disparity),
-            FIGURES["attack_roc"]: plot_attack_roc(mia.pop("scores")),
+            FIGURES["reliability"]: plot_reliability_diagram(calibrated),
+            FIGURES["attack_roc"]: plot_attack_roc({ATTACK_NAMES[k]: v for k, v in mia.pop("scores").items()}),
         }
     canary_summary = None
     if canaries is not None:
@@ -167,11 +172,12 @@ def ethics_report(
         "cifar_lab_version": __version__,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "synthetic_data": bool(data.synthetic),
-        "data": _data_details(data, int(members_all.size), int(y_test.size), names),
+        "data": _data_details(data, members_all, int(y_test.size), names),
         "model_details": _model_details(model),
         "parameters": _run_parameters(parameters, max_members, seed, canaries, sampling_bias, references),
         "per_class": disparity,
         "brightness_analogue": analogue,
+        "calibration": calibrated,
         "membership_inference": {
             **mia,
             "n_per_side": int(chosen.size),
@@ -229,12 +235,15 @@ def _predict_once(
     return proba_test, member_proba, canary_proba
 
 
-def _data_details(data: Any, n_train: int, n_test: int, names: tuple[str, ...]) -> dict:
+def _data_details(data: Any, members: np.ndarray, n_test: int, names: tuple[str, ...]) -> dict:
+    per_class = np.bincount(np.asarray(data.y_train)[members].astype(np.int64), minlength=len(names))
     return {
+        "train_per_class_min": int(per_class.min()),
+        "train_per_class_max": int(per_class.max()),
         "source": str(data.source),
         "synthetic": bool(data.synthetic),
         "warning": getattr(data, "warning", None),
-        "n_train": n_train,
+        "n_train": int(members.size),
         "n_test": n_test,
         "class_names": list(names),
     }

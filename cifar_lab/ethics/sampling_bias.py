@@ -41,6 +41,9 @@ from cifar_lab.train.loop import train_model
 
 MITIGATIONS = ("class_weight", "oversample")
 
+# A baseline recall of the cut class below this leaves the cut nothing to take: no finding either way.
+NOTHING_TO_TAKE = 0.1
+
 
 def undersample_class(
     x: np.ndarray, y: np.ndarray, class_index: int, fraction: float, *, seed: int = 0
@@ -251,6 +254,14 @@ def _absorbed_by(
 def _statement(result: dict) -> str:
     """The experiment's outcome in one paragraph."""
     absorbers = ", ".join(f"{a['class']} (+{a['increase']})" for a in result["absorbed_by"]) or "no single class"
+    baseline_recall = result["runs"]["baseline"]["recall"]
+    if baseline_recall < NOTHING_TO_TAKE:
+        return (
+            f"Not a finding: the baseline already recognised almost no {result['cut_class']} (recall "
+            f"{baseline_recall:.3f}), so cutting it to {result['n_cut_class_kept']} of {result['n_cut_class_images']} "
+            f"training images had nothing left to take (recall change {result['recall_change']:+.3f}). Train "
+            "longer or on more images (a stronger baseline) to see what under-representation does."
+        )
     return (
         f"Cutting {result['cut_class']} to {result['n_cut_class_kept']} of {result['n_cut_class_images']} training "
         f"images changed its recall by {result['recall_change']:+.3f} and its precision by "

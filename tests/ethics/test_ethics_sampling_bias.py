@@ -94,6 +94,8 @@ def _card_with(sampling_bias: dict) -> dict:
             "synthetic": True,
             "warning": None,
             "n_train": 4,
+            "train_per_class_min": 4,
+            "train_per_class_max": 4,
             "n_test": 4,
             "class_names": ["a"],
         },
@@ -137,7 +139,8 @@ def _card_with(sampling_bias: dict) -> dict:
             "n_per_side": 4,
             "reference_models": 0,
         },
+        "calibration": {"ece": 0.0, "n_bins": 15, "mean_confidence": 0.5, "accuracy": 0.5, "bins": []},
         "canaries": None,
         "sampling_bias": sampling_bias,
-        "figures": {"per_class_recall": "r.png", "attack_roc": "a.png"},
+        "figures": {"per_class_recall": "r.png", "attack_roc": "a.png", "reliability": "c.png"},
     }
