@@ -108,6 +108,7 @@ def _train_and_predict(
     augmentation: str,
     class_weight: dict[int, float] | None,
     hparams: dict[str, Any],
+    verbose: str | int,
 ) -> np.ndarray:
     network = build_model(model, seed=seed, **hparams)
     train_model(
@@ -118,7 +119,7 @@ def _train_and_predict(
         batch_size=batch_size,
         seed=seed,
         augment=build_augmenter(augmentation, seed=seed),
-        verbose="silent",
+        verbose=verbose,
         class_weight=class_weight,
     )
     return predict_proba(network, x_test).argmax(axis=1)
@@ -137,6 +138,7 @@ def sampling_bias_experiment(
     mitigation: str = "class_weight",
     learning_rate: float | None = None,
     optimizer: str | None = None,
+    verbose: str | int = "silent",
 ) -> dict:
     """Train baseline, cut and mitigated models on `data` (a `CifarData`) and compare them on its test set.
 
@@ -144,7 +146,9 @@ def sampling_bias_experiment(
     precision of the cut class), the changes from baseline (`recall_change`, `precision_change`,
     `accuracy_change`, `mitigated_recall_change`, `mitigated_accuracy_change`), `absorbed_by`
     (classes that take more of the cut class's test images after the cut, largest increase first) and a
-    plain-language `statement`. To size it for CI, pass a small `data` (e.g. a stratified subset) and
+    plain-language `statement`. Each training announces itself in one line, then shows its progress
+    as `verbose` says (`cifar_lab.train.train_model`; `"auto"` for a bar in a notebook). To size it for
+    CI, pass a small `data` (e.g. a stratified subset) and
     few `epochs`.
 
     Not run in the tests: it trains three models, which takes minutes.
@@ -171,16 +175,27 @@ def sampling_bias_experiment(
     target = names.index(cut_class)
     hparams = {k: v for k, v in (("learning_rate", learning_rate), ("optimizer", optimizer)) if v is not None}
     settings = dict(
-        model=model, epochs=epochs, batch_size=batch_size, seed=seed, augmentation=augmentation, hparams=hparams
+        model=model,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        augmentation=augmentation,
+        hparams=hparams,
+        verbose=verbose,
     )
     x_cut, y_cut = undersample_class(data.x_train, data.y_train, target, fraction, seed=seed)
     baseline_count = int(np.sum(np.asarray(data.y_train) == target))
     x_mit, y_mit, weights = _mitigated(x_cut, y_cut, target, mitigation, baseline_count, len(names), seed=seed)
-    predictions = {
-        "baseline": _train_and_predict(data.x_train, data.y_train, data.x_test, class_weight=None, **settings),
-        "cut": _train_and_predict(x_cut, y_cut, data.x_test, class_weight=None, **settings),
-        "mitigated": _train_and_predict(x_mit, y_mit, data.x_test, class_weight=weights, **settings),
+    runs = {
+        "baseline": (data.x_train, data.y_train, None),
+        "cut": (x_cut, y_cut, None),
+        "mitigated": (x_mit, y_mit, weights),
     }
+    predictions = {}
+    for i, (run, (x, y, class_weight)) in enumerate(runs.items()):
+        if verbose not in ("silent", 0):
+            print(f"Sampling bias, training {i + 1} of 3 ({run}): {len(y)} images")
+        predictions[run] = _train_and_predict(x, y, data.x_test, class_weight=class_weight, **settings)
     y_test = np.asarray(data.y_test).astype(np.int64)
     runs = _run_metrics(predictions, y_test, target, len(names))
     result = {
