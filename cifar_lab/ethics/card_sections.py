@@ -131,8 +131,7 @@ def metrics_section() -> list[str]:
         "percentile of the same figure with the groups shuffled at random (a permutation test).",
         "- attack AUC = P(score of a random member > score of a random non-member), ties counting 1/2 (from ranks); "
         "TPR at 1% and 0.1% FPR [Carlini2022], each only where the non-members allow one false positive at that "
-        "rate (100 and 1,000 non-members); advantage = max over thresholds of |TPR - FPR| [Yeom2018], optimistic "
-        "because its threshold is chosen on the scores it is measured on. 95% intervals on every attack figure: "
+        "rate (100 and 1,000 non-members). 95% intervals on every attack figure: "
         "percentile bootstrap, members and non-members resampled apart, 1,000 resamples [Efron1993].",
         "- loss-threshold attack: score = -cross-entropy, one global threshold [Yeom2018] (the confidence or logit "
         "of the true class rank images the same way: the same attack). Offline LiRA: score = (c - mean) / sd, c = "

@@ -19,7 +19,7 @@ Their strength is summarised over all thresholds by:
   non-members allow one false positive at that rate (`cifar_lab.ethics.intervals.supports_fpr`).
 - **attacker advantage**: `max |TPR - FPR|` over thresholds (Yeom et al. 2018's membership
   advantage); 0 = guessing, 1 = perfect. The threshold is chosen on the very scores it is measured
-  on, so the figure is optimistic, and labelled so.
+  on, so the figure is optimistic: the card does not report it.
 
 Each figure carries a 95% stratified-bootstrap interval (`cifar_lab.ethics.intervals`). Pure numpy.
 
@@ -151,16 +151,20 @@ def tpr_at_fpr(member_scores: np.ndarray, nonmember_scores: np.ndarray, fpr: flo
 
 
 def _figures(members: np.ndarray, nonmembers: np.ndarray) -> np.ndarray:
-    """AUC, advantage and the TPR at each of `LOW_FPRS`, from one ROC curve."""
+    """AUC and the TPR at each of `LOW_FPRS`, from one ROC curve."""
     fpr, tpr, _ = roc_curve(members, nonmembers)
     # The trapezoids under the curve, tie steps included, are the rank AUC with ties counting one half.
     auc = float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))
     low_fpr = [float(tpr[fpr <= rate + 1e-12].max()) for rate in LOW_FPRS]
-    return np.array([auc, float(np.max(np.abs(tpr - fpr))), *low_fpr])
+    return np.array([auc, *low_fpr])
 
 
 def attack_metrics(member_scores: np.ndarray, nonmember_scores: np.ndarray, *, seed: int = 0) -> dict:
-    """AUC, attacker advantage and TPR at each of `LOW_FPRS`, each with its 95% bootstrap interval.
+    """AUC and TPR at each of `LOW_FPRS`, each with its 95% bootstrap interval.
+
+    The attacker advantage is left out: its threshold is chosen on the scores it is measured on, so
+    it is optimistic, and a bootstrap of that maximum is biased upward (its interval can miss the
+    figure itself). `attacker_advantage` computes it for whoever wants it, labelled as optimistic.
 
     A TPR at a rate the non-members cannot resolve (fewer than `1/rate` of them) is `None`; `small`
     flags a group with fewer than `SMALL_GROUP` members or non-members.
@@ -173,10 +177,10 @@ def attack_metrics(member_scores: np.ndarray, nonmember_scores: np.ndarray, *, s
     members, nonmembers = _check_scores(member_scores, nonmember_scores)
     point = _figures(members, nonmembers)
     low, high = np.percentile(bootstrap_values(members, nonmembers, _figures, seed=seed), [2.5, 97.5], axis=0)
-    names = ["auc", "advantage", *(f"tpr_at_{rate:g}_fpr" for rate in LOW_FPRS)]
+    names = ["auc", *(f"tpr_at_{rate:g}_fpr" for rate in LOW_FPRS)]
     metrics: dict = {}
     for i, name in enumerate(names):
-        measurable = i < 2 or supports_fpr(nonmembers.size, LOW_FPRS[i - 2])
+        measurable = i == 0 or supports_fpr(nonmembers.size, LOW_FPRS[i - 1])
         metrics[name] = float(point[i]) if measurable else None
         metrics[f"{name}_low"] = float(low[i]) if measurable else None
         metrics[f"{name}_high"] = float(high[i]) if measurable else None
