@@ -141,32 +141,15 @@ def ethics_report(
     disparity = per_class_disparity(y_test, y_pred, names)
     calibrated = calibration(proba_test, y_test)
     analogue = brightness_analogue(data.x_test, y_test, y_pred, names)
-    member_labels = np.asarray(data.y_train)[chosen]
     lira = None
     if references is not None:
         lira = _lira_scores(references, members_all, member_pick, nonmember_pick, member_proba, proba_test, data)
     mia = membership_inference(
-        member_proba,
-        member_labels,
-        proba_test[nonmember_pick],
-        y_test[nonmember_pick],
-        class_names=names,
-        lira_scores=lira,
-        seed=seed,
-    )
+        member_proba, np.asarray(data.y_train)[chosen], proba_test[nonmember_pick], y_test[nonmember_pick],
+        class_names=names, lira_scores=lira, seed=seed,
+    )  # fmt: skip
 
-    with hidden():  # written to files for the card; a notebook shows the ones it wants
-        figures = {
-            FIGURES["per_class_recall"]: plot_per_class_recall(disparity),
-            FIGURES["reliability"]: plot_reliability_diagram(calibrated),
-            FIGURES["attack_roc"]: plot_attack_roc({ATTACK_NAMES[k]: v for k, v in mia.pop("scores").items()}),
-        }
-    canary_summary = None
-    if canaries is not None:
-        canary_summary = canary_report(canary_proba, canaries, seed=seed)
-        with hidden():
-            figures[FIGURES["canary_exposure"]] = plot_exposure_histogram(canary_summary)
-        canary_summary = {k: v for k, v in canary_summary.items() if k not in ("exposure_in", "exposure_out")}
+    figures, canary_summary = _figures(disparity, calibrated, mia, canaries, canary_proba, seed)
 
     card = {
         "cifar_lab_version": __version__,
@@ -189,6 +172,24 @@ def ethics_report(
     }
     write_card(card, out_dir, figures=figures)
     return rounded(card)
+
+
+def _figures(
+    disparity: dict, calibrated: dict, mia: dict, canaries: Canaries | None, canary_proba: np.ndarray, seed: int
+) -> tuple[dict, dict | None]:
+    """The card's figures (file name -> Figure) and the canary summary; takes the attack scores out of `mia`."""
+    with hidden():  # written to files for the card; a notebook shows the ones it wants
+        figures = {
+            FIGURES["per_class_recall"]: plot_per_class_recall(disparity),
+            FIGURES["reliability"]: plot_reliability_diagram(calibrated),
+            FIGURES["attack_roc"]: plot_attack_roc({ATTACK_NAMES[k]: v for k, v in mia.pop("scores").items()}),
+        }
+    if canaries is None:
+        return figures, None
+    summary = canary_report(canary_proba, canaries, seed=seed)
+    with hidden():
+        figures[FIGURES["canary_exposure"]] = plot_exposure_histogram(summary)
+    return figures, {k: v for k, v in summary.items() if k not in ("exposure_in", "exposure_out")}
 
 
 def _lira_scores(

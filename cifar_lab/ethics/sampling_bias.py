@@ -196,8 +196,18 @@ def sampling_bias_experiment(
         if verbose not in ("silent", 0):
             print(f"Sampling bias, training {i + 1} of 3 ({run}): {len(y)} images")
         predictions[run] = _train_and_predict(x, y, data.x_test, class_weight=class_weight, **settings)
+    spec = {**settings, "cut_class": cut_class, "fraction": fraction, "mitigation": mitigation, "target": target}
+    return _result(predictions, data, spec, baseline_count, y_cut)
+
+
+def _result(predictions: dict, data: Any, settings: dict[str, Any], baseline_count: int, y_cut: np.ndarray) -> dict:
+    """The experiment's settings, each run's figures, the changes from baseline and the statement."""
+    cut_class, fraction, mitigation, target = (settings[k] for k in ("cut_class", "fraction", "mitigation", "target"))
+    names = tuple(data.class_names)
     y_test = np.asarray(data.y_test).astype(np.int64)
     runs = _run_metrics(predictions, y_test, target, len(names))
+    model, epochs, batch_size = settings["model"], settings["epochs"], settings["batch_size"]
+    seed, augmentation = settings["seed"], settings["augmentation"]
     result = {
         "cut_class": cut_class,
         "fraction": float(fraction),
