@@ -36,6 +36,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "optimizer": None,
         "canaries": 20,  # 05_ethics_report: wrong-label copies, each trained on with probability 1/2
         "sampling_bias": True,  # 05_ethics_report: retrain with one class cut to 10% (three small trainings)
+        "reference_models": 2,  # 05_ethics_report: offline LiRA's reference models (the fewest it works with)
         "run_dir": None,
     },
     # A first real result in minutes on a laptop CPU: real CIFAR-10 (downloaded or cached), a subset.
@@ -52,6 +53,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "optimizer": None,
         "canaries": 100,  # 05_ethics_report: enough for an exposure histogram
         "sampling_bias": True,
+        "reference_models": 4,  # each about half the audited model's training time; 4 found 8x more at 1% FPR
         "run_dir": None,
     },
     # The original assignment: all 50,000 training images, 20 epochs, batch 128, 20% held out.
@@ -68,6 +70,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "optimizer": None,
         "canaries": 100,
         "sampling_bias": False,  # three more full-size trainings: opt in with -p sampling_bias True
+        "reference_models": 4,  # four more trainings on half the images each; -p reference_models 0 skips LiRA
         "run_dir": None,
     },
 }

@@ -11,11 +11,13 @@ What the notebooks use is re-exported here; the modules below may change freely:
 - `report`: `ethics_report`, which measures everything and writes the card (its figure files: `FIGURES`);
 - `fairness`: per-class disparity with intervals;
 - `brightness`: the brightness-group analogue of group fairness (equalized odds with its noise level);
-- `privacy`: membership inference attacks and their metrics;
+- `privacy`: the loss-threshold attack and the attack metrics; `membership`: the attacks overall, per
+  class and by correctness; `lira`: offline LiRA and its reference models; `intervals`: the bootstrap;
+- `calibration`: expected calibration error and the reliability diagram;
 - `canaries`: memorisation canaries (inserted before training) and their exposure;
 - `sampling_bias`: retraining with one class under-represented (three trainings);
-- `card`: the model card, rendered and written; its sections are in `card_sections` (descriptive) and
-  `card_analyses` (measured), its number and table formatting in `card_format`;
+- `card`: the model card, rendered and written; its sections are in `card_sections` (descriptive),
+  `card_analyses` and `card_privacy` (measured), its number and table formatting in `card_format`;
 - `plots`, `bibliography`: the card's figures and the works it cites.
 
 Example:
@@ -29,8 +31,10 @@ from cifar_lab.ethics.brightness import brightness_analogue
 from cifar_lab.ethics.canaries import Canaries, canary_report, make_canaries, training_set
 from cifar_lab.ethics.card import render_markdown, write_card
 from cifar_lab.ethics.fairness import per_class_disparity, wilson_interval
+from cifar_lab.ethics.lira import References, offline_lira_scores, train_reference_models
+from cifar_lab.ethics.membership import membership_inference
 from cifar_lab.ethics.plots import plot_attack_roc, plot_exposure_histogram, plot_per_class_recall
-from cifar_lab.ethics.privacy import attack_metrics, membership_inference
+from cifar_lab.ethics.privacy import attack_metrics
 from cifar_lab.ethics.report import FIGURES, ethics_report
 from cifar_lab.ethics.sampling_bias import sampling_bias_experiment
 
@@ -38,18 +42,21 @@ __all__ = [
     "BIBLIOGRAPHY",
     "FIGURES",
     "Canaries",
+    "References",
     "attack_metrics",
     "brightness_analogue",
     "canary_report",
     "ethics_report",
     "make_canaries",
     "membership_inference",
+    "offline_lira_scores",
     "per_class_disparity",
     "plot_attack_roc",
     "plot_exposure_histogram",
     "plot_per_class_recall",
     "render_markdown",
     "sampling_bias_experiment",
+    "train_reference_models",
     "training_set",
     "wilson_interval",
     "write_card",

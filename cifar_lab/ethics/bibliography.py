@@ -3,8 +3,8 @@
 It holds the essay's references from the original assignment (Carlini et al. 2019; Hill 2020; Wilson,
 Hoffman & Morgenstern 2019; Buolamwini & Gebru 2018), the papers behind the measurements and the card
 (Mitchell et al. 2019; Shokri et al. 2017; Carlini et al. 2022; Yeom et al. 2018; Hardt et al. 2016), the
-sources of the intervals (Wilson 1927; Newcombe 1998) and of CIFAR-10's provenance (Krizhevsky 2009;
-Torralba, Fergus & Freeman 2008; Birhane & Prabhu 2021).
+sources of the intervals (Wilson 1927; Newcombe 1998; Efron & Tibshirani 1993) and of CIFAR-10's
+provenance (Krizhevsky 2009; Torralba, Fergus & Freeman 2008; Birhane & Prabhu 2021).
 
 Example:
 
@@ -21,12 +21,16 @@ BIBLIOGRAPHY: dict[str, str] = {
     "Buolamwini2018": "Buolamwini, J., & Gebru, T. (2018). Gender Shades: Intersectional accuracy disparities in "
     "commercial gender classification. In *Proceedings of the 1st Conference on Fairness, "
     "Accountability and Transparency*, PMLR 81, pp. 77-91.",
+    "Efron1993": "Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall/CRC, "
+    "Monographs on Statistics and Applied Probability 57.",
     "Carlini2019": "Carlini, N., Liu, C., Erlingsson, U., Kos, J., & Song, D. (2019). The Secret Sharer: Evaluating "
     "and testing unintended memorization in neural networks. In *28th USENIX Security Symposium*, "
     "pp. 267-284.",
     "Carlini2022": "Carlini, N., Chien, S., Nasr, M., Song, S., Terzis, A., & Tramer, F. (2022). Membership "
     "inference attacks from first principles. In *2022 IEEE Symposium on Security and Privacy (SP)*, "
     "pp. 1897-1914. doi:10.1109/SP46214.2022.9833649",
+    "Guo2017": "Guo, C., Pleiss, G., Sun, Y., & Weinberger, K. Q. (2017). On calibration of modern neural "
+    "networks. In *Proceedings of the 34th International Conference on Machine Learning*, PMLR 70, pp. 1321-1330.",
     "Hardt2016": "Hardt, M., Price, E., & Srebro, N. (2016). Equality of opportunity in supervised learning. In "
     "*Advances in Neural Information Processing Systems 29 (NeurIPS 2016)*.",
     "Hill2020": "Hill, K. (2020, January 18). The secretive company that might end privacy as we know it. "

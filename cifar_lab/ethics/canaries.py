@@ -11,10 +11,13 @@ After training, `canary_report` measures how far each IN canary stands out from 
 - **exposure** = `log2(|R|) - log2(rank)`, where the candidate set `R` is the canary together with
   the reference (OUT) canaries and `rank` is the canary's position when `R` is sorted by the
   model's loss on each candidate's canary label (1 = lowest loss; ties count one half). The inserted
-  secret is one of the candidates, as in Carlini et al.'s definition. A canary the model has not
-  memorised has a uniformly random rank, which gives about 1.44 bits (`log2(e)`) on average; the
-  maximum is `log2(|R|)`.
-- the **IN-vs-OUT AUC** of the attack "low loss on the canary label means trained on";
+  secret is one of the candidates, as in Carlini et al.'s definition. Exposure is capped at
+  `log2(|R|)`: with few OUT canaries a well-memorised canary sits at the cap, and the share of IN
+  canaries there (`share_in_at_cap`) says the measurement has saturated (draw more canaries).
+  The OUT canaries' mean exposure is not a measurement: each OUT canary ranked against the others
+  averages `log2 n - log2(n!)/n` whatever the model does.
+- the **IN-vs-OUT AUC** of the attack "low loss on the canary label means trained on", with its 95%
+  bootstrap interval (`cifar_lab.ethics.intervals`);
 - the **share of IN and of OUT canaries predicted as their canary label**.
 
 Pure numpy.
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cifar_lab.errors import UsageError
+from cifar_lab.ethics.intervals import bootstrap_interval
 from cifar_lab.ethics.privacy import PROBABILITY_FLOOR, roc_auc
 
 CANARY_KINDS = ("label", "noise")
@@ -175,12 +179,13 @@ def canary_losses(proba: np.ndarray, canaries: Canaries) -> np.ndarray:
     return -np.log(p_label)
 
 
-def canary_report(proba: np.ndarray, canaries: Canaries) -> dict:
+def canary_report(proba: np.ndarray, canaries: Canaries, *, seed: int = 0) -> dict:
     """Exposure, IN-vs-OUT AUC and canary-label prediction rates from the model's outputs on the canaries.
 
     `proba` is the model's probabilities on `canaries.images` (no augmentation). OUT canaries get an
     exposure too, each against the other OUT canaries: the spread expected without memorisation.
-    Returns a dict of summary figures plus `exposure_in` / `exposure_out` arrays for plotting.
+    Returns a dict of summary figures (the AUC with its 95% bootstrap interval, seeded by `seed`) plus
+    `exposure_in` / `exposure_out` arrays for plotting.
 
     Example:
         >>> c = Canaries(np.zeros((4, 2, 2, 3), np.uint8), np.array([1, 1, 1, 1]),
@@ -202,16 +207,20 @@ def canary_report(proba: np.ndarray, canaries: Canaries) -> dict:
         [exposure(out_losses[i : i + 1], np.delete(out_losses, i))[0] for i in range(out_losses.size)]
     )
     predicted = np.asarray(proba).argmax(axis=1) == canaries.labels
+    cap = float(np.log2(out_losses.size + 1.0))
+    auc_low, auc_high = bootstrap_interval(-in_losses, -out_losses, roc_auc, seed=seed)
     return {
         "kind": canaries.kind,
         "n_in": canaries.n_in,
         "n_out": canaries.n_out,
-        "max_exposure": float(np.log2(out_losses.size + 1.0)),
+        "max_exposure": cap,
         "mean_exposure_in": float(exposure_in.mean()),
         "median_exposure_in": float(np.median(exposure_in)),
         "highest_exposure_in": float(exposure_in.max()),
-        "mean_exposure_out": float(exposure_out.mean()),
+        "share_in_at_cap": float(np.mean(exposure_in >= cap - 1e-9)),
         "auc": roc_auc(-in_losses, -out_losses),
+        "auc_low": auc_low,
+        "auc_high": auc_high,
         "predicted_as_canary_label_in": float(predicted[canaries.included].mean()),
         "predicted_as_canary_label_out": float(predicted[~canaries.included].mean()),
         "exposure_in": exposure_in,

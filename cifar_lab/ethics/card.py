@@ -24,12 +24,12 @@ from typing import Any
 
 from cifar_lab.ethics.card_analyses import (
     brightness_section,
-    canary_section,
-    membership_section,
+    calibration_section,
     per_class_section,
     sampling_bias_section,
 )
 from cifar_lab.ethics.card_format import DECIMALS, format_number, markdown_table, rounded
+from cifar_lab.ethics.card_privacy import canary_section, leakage_verdict, membership_section
 from cifar_lab.ethics.card_sections import (
     SYNTHETIC_BANNER,
     caveats_section,
@@ -85,14 +85,28 @@ def render_markdown(card: dict) -> str:
         "",
         *per_class_section(card["per_class"], figures["per_class_recall"]),
         *brightness_section(card["brightness_analogue"]),
+        *calibration_section(card["calibration"], figures["reliability"]),
         *membership_section(mia, figures["attack_roc"]),
         *canary_section(card["canaries"], canary_figure),
         *sampling_bias_section(card["sampling_bias"]),
-        *ethical_considerations_section(),
-        *caveats_section(mia["n_per_side"]),
+        *ethical_considerations_section(_privacy_findings(mia, card["canaries"])),
+        *caveats_section(mia["n_per_side"], mia["reference_models"]),
         *references_section(),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _privacy_findings(mia: dict, canaries: dict | None) -> str:
+    """One sentence on what this card measured about privacy, for the ethical considerations."""
+    headline = "offline_lira" if "offline_lira" in mia["overall"] else "loss_threshold"
+    leaks = leakage_verdict(mia["overall"][headline]) == "detectable"
+    memorises = canaries is not None and leakage_verdict(canaries) == "detectable"
+    if leaks or memorises:
+        found = " and ".join(
+            part for part, shown in (("leaks membership", leaks), ("memorises canaries", memorises)) if shown
+        )
+        return f"This model measurably {found} (see the analyses above)."
+    return "No leakage or memorisation was detectable at this sample size; that is not evidence of privacy."
 
 
 def write_card(card: dict, out_dir: str | os.PathLike, *, figures: dict[str, Any] | None = None) -> tuple[Path, Path]:

@@ -1,10 +1,10 @@
 """The model card's quantitative analyses: one function per measured section, each returning its Markdown lines.
 
 Per-class performance (`cifar_lab.ethics.fairness`), the brightness-group analogue
-(`cifar_lab.ethics.brightness`), membership inference (`cifar_lab.ethics.privacy`), memorisation
-canaries (`cifar_lab.ethics.canaries`) and the sampling-bias experiment
-(`cifar_lab.ethics.sampling_bias`). Each takes its part of the (already rounded) card dict, prints
-every number with `format_number`, and says "Not run" when the measurement was not made.
+(`cifar_lab.ethics.brightness`) and the sampling-bias experiment (`cifar_lab.ethics.sampling_bias`);
+the privacy sections (membership inference, canaries) are in `cifar_lab.ethics.card_privacy`. Each takes
+its part of the (already rounded) card dict, prints every number with `format_number`, and says "Not
+run" when the measurement was not made.
 
 Example:
     >>> sampling_bias_section(None)[0]
@@ -13,11 +13,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
-
 from cifar_lab.ethics.card_format import format_number, markdown_table
-
-ATTACK_HEADER = ["group", "AUC", "advantage", "TPR @ 1% FPR", "TPR @ 0.1% FPR", "members", "non-members"]
 
 
 def per_class_section(disparity: dict, figure: str) -> list[str]:
@@ -127,102 +123,29 @@ def brightness_section(analogue: dict) -> list[str]:
     ]
 
 
-def _attack_row(label: str, metrics: dict) -> list[Any]:
-    return [
-        label,
-        metrics["auc"],
-        metrics["advantage"],
-        metrics["tpr_at_0.01_fpr"],
-        metrics["tpr_at_0.001_fpr"],
-        metrics["n_members"],
-        metrics["n_nonmembers"],
-    ]
-
-
-def _attack_rows(groups: dict[str, dict], attack: str) -> list[list[Any]]:
-    return [_attack_row(group, attacks[attack]) for group, attacks in groups.items()]
-
-
-def membership_section(mia: dict, figure: str) -> list[str]:
-    """The attacks' figures overall, by correctness and per true class, then the ROC figure.
-
-    `mia` is `membership_inference`'s dict without its `scores`, plus `n_per_side` (members attacked);
-    `figure` is the file name of the ROC plot.
+def calibration_section(result: dict, figure: str) -> list[str]:
+    """Expected calibration error, mean confidence against accuracy, and the reliability diagram.
 
     Example:
-        >>> import numpy as np
-        >>> from cifar_lab.ethics.privacy import membership_inference
-        >>> p, q = np.array([[0.9, 0.1], [0.2, 0.8]]), np.array([[0.6, 0.4], [0.5, 0.5]])
-        >>> mia = membership_inference(p, np.array([0, 1]), q, np.array([0, 1]))
-        >>> del mia["scores"]
-        >>> lines = membership_section({**mia, "n_per_side": 2}, "roc.png")
-        >>> lines[4].splitlines()[2], lines[-2]
-        ('| loss | 1.000 | 1.000 | 1.000 | 1.000 | 2 | 2 |', '![Attack ROC curves](roc.png)')
+        >>> calibration_section({"ece": 0.1, "n_bins": 15, "mean_confidence": 0.6, "accuracy": 0.5}, "r.png")[2][:30]
+        'Expected calibration error 0.1'
     """
-    overall = [_attack_row(attack, m) for attack, m in mia["overall"].items()]
-    lines = [
-        "### Membership inference (privacy)",
-        "",
-        f"Members: {format_number(mia['n_per_side'])} training images, predicted without augmentation; "
-        f"non-members: as many held-out test images (balanced by random subsampling). The model's accuracy "
-        f"is {format_number(mia['train_accuracy'])} on these members and {format_number(mia['heldout_accuracy'])} "
-        "on the non-members; the gap is what the attacks feed on [Shokri2017; Yeom2018].",
-        "",
-        markdown_table(["attack"] + ATTACK_HEADER[1:], overall),
-        "",
-    ]
-    breakdowns = {
-        "By correctness (members and non-members the model classifies correctly, or not):": mia["by_correctness"],
-        "Per true class:": mia["per_class"],
-    }
-    for title, groups in breakdowns.items():
-        lines += [title, ""]
-        for attack in mia["overall"]:
-            lines += [f"*{attack} attack*", "", markdown_table(ATTACK_HEADER, _attack_rows(groups, attack)), ""]
-    return lines + [f"![Attack ROC curves]({figure})", ""]
-
-
-def canary_section(canaries: dict | None, figure: str | None = None) -> list[str]:
-    """The canaries' exposure and IN-vs-OUT figures and their histogram, or that none were inserted.
-
-    `canaries` is `canary_report`'s dict without its exposure arrays (or `None`); `figure` is the
-    file name of the exposure histogram.
-
-    Example:
-        >>> canary_section(None)[2][:52]
-        'Not run: the model was trained without canaries (see'
-    """
-    if canaries is None:
-        return [
-            "### Memorization canaries",
-            "",
-            "Not run: the model was trained without canaries (see `cifar_lab.ethics.canaries.make_canaries`).",
-            "",
-        ]
-    c = canaries
+    over = result["mean_confidence"] > result["accuracy"]
     return [
-        "### Memorization canaries",
+        "### Calibration",
         "",
-        f"{format_number(c['n_in'] + c['n_out'])} canaries ({c['kind']} canaries: "
-        + ("training images given a random wrong label" if c["kind"] == "label" else "noise images with random labels")
-        + f"), each trained on with probability 1/2: {format_number(c['n_in'])} IN, "
-        f"{format_number(c['n_out'])} OUT [Carlini2019].",
+        f"Expected calibration error {format_number(result['ece'])} over {format_number(result['n_bins'])} "
+        f"confidence bins [Guo2017]: the model's mean confidence is {format_number(result['mean_confidence'])} "
+        f"against an accuracy of {format_number(result['accuracy'])}, so it is "
+        + ("over-confident" if over else "under-confident or calibrated")
+        + " on the test images.",
         "",
         markdown_table(
-            ["measure", "value"],
-            [
-                ["mean exposure of IN canaries (bits)", c["mean_exposure_in"]],
-                ["median exposure of IN canaries (bits)", c["median_exposure_in"]],
-                ["highest exposure of an IN canary (bits)", c["highest_exposure_in"]],
-                ["largest possible exposure, log2(OUT + 1) (bits)", c["max_exposure"]],
-                ["mean exposure of OUT canaries (bits; about 1.44 without memorisation)", c["mean_exposure_out"]],
-                ["IN-vs-OUT AUC (lower loss on the canary label = IN)", c["auc"]],
-                ["share of IN canaries predicted as their canary label", c["predicted_as_canary_label_in"]],
-                ["share of OUT canaries predicted as their canary label", c["predicted_as_canary_label_out"]],
-            ],
+            ["confidence from", "to", "mean confidence", "accuracy", "images"],
+            [[b["low"], b["high"], b["confidence"], b["accuracy"], b["count"]] for b in result.get("bins", [])],
         ),
         "",
-        f"![Canary exposure]({figure})",
+        f"![Reliability diagram]({figure})",
         "",
     ]
 

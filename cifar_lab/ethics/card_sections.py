@@ -130,10 +130,15 @@ def metrics_section() -> list[str]:
         'across brightness groups), for the decision "is it c?" [Hardt2016]; its noise level is the 95th '
         "percentile of the same figure with the groups shuffled at random (a permutation test).",
         "- attack AUC = P(score of a random member > score of a random non-member), ties counting 1/2 (from ranks); "
-        "advantage = max over thresholds of |TPR - FPR| [Yeom2018]; TPR at 1% and 0.1% FPR [Carlini2022]. "
-        "Attack scores: loss = -cross-entropy; confidence = p_y; logit = log p_y - log sum_{j != y} p_j [Carlini2022].",
+        "TPR at 1% and 0.1% FPR [Carlini2022], each only where the non-members allow one false positive at that "
+        "rate (100 and 1,000 non-members). 95% intervals on every attack figure: "
+        "percentile bootstrap, members and non-members resampled apart, 1,000 resamples [Efron1993].",
+        "- loss-threshold attack: score = -cross-entropy, one global threshold [Yeom2018] (the confidence or logit "
+        "of the true class rank images the same way: the same attack). Offline LiRA: score = (c - mean) / sd, c = "
+        "log p_y - log sum_{j != y} p_j of the audited model, mean and sd those of the reference models trained "
+        "without the image (one sd pooled over images when there are few reference models) [Carlini2022].",
         "- canary exposure = log2 |R| - log2 rank, where R is the canary plus the OUT canaries and rank is its "
-        "position in R sorted by loss on the canary label (1 = lowest) [Carlini2019].",
+        "position in R sorted by loss on the canary label (1 = lowest) [Carlini2019]; it cannot exceed log2 |R|.",
         "",
     ]
 
@@ -159,13 +164,15 @@ def training_data_section(data: dict) -> list[str]:
     """How many training images, and the provenance of CIFAR-10 (scraped without consent, its parent withdrawn).
 
     Example:
-        >>> training_data_section({"n_train": 400})[2][:51]
-        '400 training images from the same source. CIFAR-10 '
+        >>> training_data_section({"n_train": 400, "train_per_class_min": 40, "train_per_class_max": 40})[2][:51]
+        '400 training images from the same source (40 to 40 '
     """
     return [
         "## Training data",
         "",
-        f"{format_number(data['n_train'])} training images from the same source. CIFAR-10 [Krizhevsky2009] "
+        f"{format_number(data['n_train'])} training images from the same source "
+        f"({format_number(data['train_per_class_min'])} to {format_number(data['train_per_class_max'])} per class; "
+        "the canaries are not counted). CIFAR-10 [Krizhevsky2009] "
         "was labelled from the 80 Million Tiny Images collection [Torralba2008], gathered by searching the web "
         "for words, without consent from the people whose photographs it holds. Its creators withdrew it in "
         "2020 after an audit found derogatory labels in it and questioned how such datasets handle consent "
@@ -174,11 +181,11 @@ def training_data_section(data: dict) -> list[str]:
     ]
 
 
-def ethical_considerations_section() -> list[str]:
-    """The four risks of the original essay, each paired with a mitigation.
+def ethical_considerations_section(privacy_findings: str) -> list[str]:
+    """The four risks of the original essay, each paired with a mitigation; `privacy_findings` says what was measured.
 
     Example:
-        >>> sum(line.startswith("- Risk:") for line in ethical_considerations_section())
+        >>> sum(line.startswith("- Risk:") for line in ethical_considerations_section("Nothing detectable."))
         4
     """
     return [
@@ -188,10 +195,10 @@ def ethical_considerations_section() -> list[str]:
         "about people the same pattern harms under-represented groups [Buolamwini2018; Wilson2019]. "
         "Mitigation: report per-class figures with intervals (above), collect balanced data, and reweight or "
         "oversample an under-represented class (the sampling-bias experiment measures both).",
-        "- Risk: the model leaks whether an image was in its training set and memorises individual examples "
-        "[Shokri2017; Carlini2019]; for personal photos that is a privacy breach. Mitigation: train with "
-        "differential privacy (DP-SGD), regularise and augment, keep training data out of public models, and "
-        "measure with canaries before release.",
+        "- Risk: a model can leak whether an image was in its training set and memorise individual examples "
+        f"[Shokri2017; Carlini2019]; for personal photos that is a privacy breach. {privacy_findings} "
+        "Mitigation: train with differential privacy (DP-SGD), regularise and augment, keep training data out "
+        "of public models, and measure with canaries before release.",
         "- Risk: image classifiers are a building block of surveillance and face recognition, which strip "
         "people of anonymity [Hill2020]. Mitigation: state out-of-scope uses (above), license and release "
         "models with use restrictions, and do not train on scraped photos of people.",
@@ -202,25 +209,26 @@ def ethical_considerations_section() -> list[str]:
     ]
 
 
-def caveats_section(n_per_side: int) -> list[str]:
+def caveats_section(n_per_side: int, reference_models: int) -> list[str]:
     """What the measurements cannot show; `n_per_side` (members attacked) sizes the low-FPR caveat.
 
     Example:
-        >>> caveats_section(1000)[3].split("the attacker ")[1]
-        'may accuse at most 1 of them, so these numbers are noisy.'
+        >>> caveats_section(1000, 4)[3].split("the attacker ")[1]
+        'may accuse at most 1 of them, so their intervals are wide.'
     """
+    lira = (
+        f"offline LiRA with {format_number(reference_models)} reference models is far from the strongest attack "
+        "(more reference models, online LiRA, augmented queries find more [Carlini2022])"
+        if reference_models
+        else "offline LiRA was not run, and it finds far more members at a low FPR than the loss threshold does"
+    )
     return [
         "## Caveats and recommendations",
         "",
-        "- The attacks are simple threshold attacks on one model: they give a *lower bound* on leakage; "
-        "stronger attacks (e.g. LiRA with shadow models [Carlini2022]) can find more.",
+        f"- Attacks give a *lower bound* on leakage: {lira}.",
         f"- Low-FPR figures rest on few examples: at 0.1% FPR with {format_number(n_per_side)} non-members "
         "the attacker may accuse at most "
-        f"{format_number(int(n_per_side * 0.001))} of them, so these numbers are noisy.",
-        "- With one threshold for every image, the loss, confidence and logit scores rank images almost "
-        "identically (each grows with p_y), so their figures coincide; the logit separates images only where "
-        "float32 probabilities round to 1. LiRA's real gain comes from a per-image threshold calibrated on "
-        "shadow models [Carlini2022], which this report does not train.",
+        f"{format_number(int(n_per_side * 0.001))} of them, so their intervals are wide.",
         "- The worst and best classes are picked after looking at the data, which makes their gap look larger "
         "than a gap chosen in advance; treat a gap near the noise boundary as unconfirmed.",
         "- The brightness groups are an analogue; nothing here measures fairness towards people.",

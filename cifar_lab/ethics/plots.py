@@ -55,7 +55,7 @@ def plot_attack_roc(scores: dict[str, tuple[np.ndarray, np.ndarray]]) -> Figure:
     """ROC curves of the membership attacks, on linear and on log-log axes (where low FPR is visible).
 
     `scores` maps attack name to `(member_scores, nonmember_scores)`, as in the `"scores"` entry of
-    `cifar_lab.ethics.privacy.membership_inference`.
+    `cifar_lab.ethics.membership.membership_inference`.
 
     Example:
         >>> fig = plot_attack_roc({"loss": (np.array([1.0, 2.0]), np.array([0.0, 1.5]))})

@@ -1,20 +1,27 @@
 """Membership inference: does the model give away which images it was trained on?
 
 A membership inference attack (Shokri et al. 2017) looks at a model's output for one image and guesses
-whether that image was in the training set. The attacks here are *threshold attacks*: each computes a
-score per image (higher = "more likely a member") and the attacker picks a threshold. Their strength is
-summarised over all thresholds by:
+whether that image was in the training set. Each attack computes a score per image (higher = "more
+likely a member") and the attacker picks a threshold. Two attacks are run:
+
+- the **loss threshold** attack (Yeom et al. 2018): one global threshold on the model's loss. Any
+  monotone transform of the loss (the confidence p_y, the logit of p_y) ranks images identically, so
+  it is one attack however it is written;
+- **offline LiRA** (Carlini et al. 2022), in `cifar_lab.ethics.lira`: a per-image test against
+  reference models trained without the image, which finds far more members at a low FPR.
+
+Their strength is summarised over all thresholds by:
 
 - **AUC**: the probability that a random member scores higher than a random non-member (ties count
   one half), computed from ranks (the Mann-Whitney U statistic); 0.5 = guessing.
-- **attacker advantage**: `max |TPR - FPR|` over thresholds (Yeom et al. 2018's membership
-  advantage); 0 = guessing, 1 = perfect.
 - **TPR at a low FPR** (1 %, 0.1 %): how many members the attacker finds while almost never accusing a
-  non-member, the figure Carlini et al. 2022 argue matters for privacy.
+  non-member, the headline Carlini et al. 2022 argue matters for privacy; reported only where the
+  non-members allow one false positive at that rate (`cifar_lab.ethics.intervals.supports_fpr`).
+- **attacker advantage**: `max |TPR - FPR|` over thresholds (Yeom et al. 2018's membership
+  advantage); 0 = guessing, 1 = perfect. The threshold is chosen on the very scores it is measured
+  on, so the figure is optimistic: the card does not report it.
 
-Everything is pure numpy. The three attack scores come from predicted probabilities and labels:
-`loss` (minus the cross-entropy, so higher = member), `confidence` (the true class's probability)
-and `logit` (the LiRA-style `log p_y - log sum_{j != y} p_j`, without LiRA's shadow models).
+Each figure carries a 95% stratified-bootstrap interval (`cifar_lab.ethics.intervals`). Pure numpy.
 
 Example:
 
@@ -30,6 +37,7 @@ from collections.abc import Callable
 import numpy as np
 
 from cifar_lab.errors import UsageError
+from cifar_lab.ethics.intervals import SMALL_GROUP, bootstrap_values, supports_fpr
 
 # The model's probabilities are clipped here before taking logs: a float32 softmax can return exactly
 # 0 or 1, and log(0) would turn a perfectly memorised image into -inf instead of a very high score.
@@ -142,22 +150,43 @@ def tpr_at_fpr(member_scores: np.ndarray, nonmember_scores: np.ndarray, fpr: flo
     return float(curve_tpr[curve_fpr <= fpr + 1e-12].max())
 
 
-def attack_metrics(member_scores: np.ndarray, nonmember_scores: np.ndarray) -> dict[str, float | int]:
-    """AUC, attacker advantage, TPR at each of `LOW_FPRS` and the group sizes, as one dict.
+def _figures(members: np.ndarray, nonmembers: np.ndarray) -> np.ndarray:
+    """AUC and the TPR at each of `LOW_FPRS`, from one ROC curve."""
+    fpr, tpr, _ = roc_curve(members, nonmembers)
+    # The trapezoids under the curve, tie steps included, are the rank AUC with ties counting one half.
+    auc = float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))
+    low_fpr = [float(tpr[fpr <= rate + 1e-12].max()) for rate in LOW_FPRS]
+    return np.array([auc, *low_fpr])
+
+
+def attack_metrics(member_scores: np.ndarray, nonmember_scores: np.ndarray, *, seed: int = 0) -> dict:
+    """AUC and TPR at each of `LOW_FPRS`, each with its 95% bootstrap interval.
+
+    The attacker advantage is left out: its threshold is chosen on the scores it is measured on, so
+    it is optimistic, and a bootstrap of that maximum is biased upward (its interval can miss the
+    figure itself). `attacker_advantage` computes it for whoever wants it, labelled as optimistic.
+
+    A TPR at a rate the non-members cannot resolve (fewer than `1/rate` of them) is `None`; `small`
+    flags a group with fewer than `SMALL_GROUP` members or non-members.
 
     Example:
-        >>> attack_metrics(np.array([2.0, 3.0]), np.array([0.0, 1.0]))["auc"]
-        1.0
+        >>> m = attack_metrics(np.array([2.0, 3.0]), np.array([0.0, 1.0]))
+        >>> m["auc"], m["auc_low"], m["tpr_at_0.01_fpr"], m["small"]
+        (1.0, 1.0, None, True)
     """
     members, nonmembers = _check_scores(member_scores, nonmember_scores)
-    metrics: dict[str, float | int] = {
-        "auc": roc_auc(members, nonmembers),
-        "advantage": attacker_advantage(members, nonmembers),
-    }
-    for rate in LOW_FPRS:
-        metrics[f"tpr_at_{rate:g}_fpr"] = tpr_at_fpr(members, nonmembers, rate)
+    point = _figures(members, nonmembers)
+    low, high = np.percentile(bootstrap_values(members, nonmembers, _figures, seed=seed), [2.5, 97.5], axis=0)
+    names = ["auc", *(f"tpr_at_{rate:g}_fpr" for rate in LOW_FPRS)]
+    metrics: dict = {}
+    for i, name in enumerate(names):
+        measurable = i == 0 or supports_fpr(nonmembers.size, LOW_FPRS[i - 1])
+        metrics[name] = float(point[i]) if measurable else None
+        metrics[f"{name}_low"] = float(low[i]) if measurable else None
+        metrics[f"{name}_high"] = float(high[i]) if measurable else None
     metrics["n_members"] = int(members.size)
     metrics["n_nonmembers"] = int(nonmembers.size)
+    metrics["small"] = bool(min(members.size, nonmembers.size) < SMALL_GROUP)
     return metrics
 
 
@@ -184,22 +213,11 @@ def loss_score(proba: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return np.log(p_true)
 
 
-def confidence_score(proba: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """The probability the model gives each image's true class.
-
-    Example:
-        >>> confidence_score(np.array([[0.2, 0.8]]), np.array([1])).tolist()
-        [0.8]
-    """
-    _, p_true = _true_class_probability(proba, labels)
-    return p_true
-
-
 def logit_score(proba: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """The LiRA-style scaled logit `log p_y - log sum_{j != y} p_j` of each image's true class.
+    """The logit-scaled confidence `log p_y - log sum_{j != y} p_j` of each image's true class.
 
-    Unlike the raw confidence it does not saturate at 1, so it still separates images the model is
-    very sure about (Carlini et al. 2022, section IV).
+    Unlike the raw confidence it does not saturate at 1 and is close to Gaussian across models, which
+    is what LiRA's per-image test assumes (Carlini et al. 2022, section IV); `cifar_lab.ethics.lira` uses it.
 
     Example:
         >>> logit_score(np.array([[0.2, 0.8]]), np.array([1])).round(3).tolist()
@@ -210,11 +228,8 @@ def logit_score(proba: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return np.log(p_true) - np.log(p_rest)
 
 
-ATTACKS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "loss": loss_score,
-    "confidence": confidence_score,
-    "logit": logit_score,
-}
+# The single-threshold attack; offline LiRA's scores come from reference models (cifar_lab.ethics.lira).
+ATTACKS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"loss_threshold": loss_score}
 
 
 def balanced_indices(
@@ -241,59 +256,3 @@ def balanced_indices(
     members = np.sort(rng.choice(n_members, size=size, replace=False))
     nonmembers = np.sort(rng.choice(n_nonmembers, size=size, replace=False))
     return members, nonmembers
-
-
-def membership_inference(
-    member_proba: np.ndarray,
-    member_labels: np.ndarray,
-    nonmember_proba: np.ndarray,
-    nonmember_labels: np.ndarray,
-    *,
-    class_names: tuple[str, ...] | None = None,
-) -> dict:
-    """Run every attack in `ATTACKS` overall, per true class and for correct vs misclassified images.
-
-    Members and non-members should already be balanced (see `balanced_indices`) and the members
-    predicted without augmentation. Returns `{"overall": {attack: metrics}, "per_class": {class:
-    {attack: metrics}}, "by_correctness": {"correct"|"misclassified": {attack: metrics}},
-    "train_accuracy", "heldout_accuracy", "scores": {attack: (member_scores, nonmember_scores)}}`.
-    A group with no member or no non-member is left out.
-
-    Example:
-        >>> p = np.array([[0.9, 0.1], [0.2, 0.8]])
-        >>> q = np.array([[0.6, 0.4], [0.5, 0.5]])
-        >>> membership_inference(p, np.array([0, 1]), q, np.array([0, 1]))["overall"]["loss"]["auc"]
-        1.0
-    """
-    member_labels = np.asarray(member_labels).astype(np.int64).ravel()
-    nonmember_labels = np.asarray(nonmember_labels).astype(np.int64).ravel()
-    member_proba = np.asarray(member_proba, dtype=np.float64)
-    nonmember_proba = np.asarray(nonmember_proba, dtype=np.float64)
-    num_classes = member_proba.shape[1]
-    names = class_names or tuple(str(c) for c in range(num_classes))
-    scores = {
-        name: (attack(member_proba, member_labels), attack(nonmember_proba, nonmember_labels))
-        for name, attack in ATTACKS.items()
-    }
-    member_correct = member_proba.argmax(axis=1) == member_labels
-    nonmember_correct = nonmember_proba.argmax(axis=1) == nonmember_labels
-
-    def group(member_mask: np.ndarray, nonmember_mask: np.ndarray) -> dict | None:
-        if not member_mask.any() or not nonmember_mask.any():
-            return None
-        return {name: attack_metrics(m[member_mask], n[nonmember_mask]) for name, (m, n) in scores.items()}
-
-    everyone_m, everyone_n = np.ones(member_labels.size, bool), np.ones(nonmember_labels.size, bool)
-    per_class = {names[c]: group(member_labels == c, nonmember_labels == c) for c in range(num_classes)}
-    by_correctness = {
-        "correct": group(member_correct, nonmember_correct),
-        "misclassified": group(~member_correct, ~nonmember_correct),
-    }
-    return {
-        "overall": group(everyone_m, everyone_n),
-        "per_class": {k: v for k, v in per_class.items() if v is not None},
-        "by_correctness": {k: v for k, v in by_correctness.items() if v is not None},
-        "train_accuracy": float(member_correct.mean()),
-        "heldout_accuracy": float(nonmember_correct.mean()),
-        "scores": scores,
-    }

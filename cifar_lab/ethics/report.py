@@ -44,11 +44,15 @@ import numpy as np
 from cifar_lab import __version__
 from cifar_lab.errors import UsageError, WrongTypeError
 from cifar_lab.ethics.brightness import brightness_analogue
+from cifar_lab.ethics.calibration import calibration, plot_reliability_diagram
 from cifar_lab.ethics.canaries import Canaries, canary_report
 from cifar_lab.ethics.card import rounded, write_card
+from cifar_lab.ethics.card_privacy import ATTACK_NAMES
 from cifar_lab.ethics.fairness import per_class_disparity
+from cifar_lab.ethics.lira import References, offline_lira_scores
+from cifar_lab.ethics.membership import membership_inference
 from cifar_lab.ethics.plots import plot_attack_roc, plot_exposure_histogram, plot_per_class_recall
-from cifar_lab.ethics.privacy import balanced_indices, membership_inference
+from cifar_lab.ethics.privacy import balanced_indices, logit_score
 from cifar_lab.evaluate.predict import predict_proba
 from cifar_lab.figures import hidden
 
@@ -56,6 +60,7 @@ FIGURES = {
     "per_class_recall": "per_class_recall.png",
     "attack_roc": "attack_roc.png",
     "canary_exposure": "canary_exposure.png",
+    "reliability": "reliability.png",
 }
 
 
@@ -85,6 +90,7 @@ def ethics_report(
     member_indices: np.ndarray | None = None,
     canaries: Canaries | None = None,
     sampling_bias: dict | None = None,
+    references: References | None = None,
     max_members: int = 1000,
     seed: int = 0,
     parameters: dict[str, Any] | None = None,
@@ -101,6 +107,8 @@ def ethics_report(
             are the test images.
         canaries: the canaries drawn before training (`cifar_lab.ethics.canaries`), or `None` if none were used.
         sampling_bias: the result of `cifar_lab.ethics.sampling_bias.sampling_bias_experiment`, or `None`.
+        references: reference models from `cifar_lab.ethics.lira.train_reference_models` on the same
+            `member_indices`, for offline LiRA; `None` runs only the loss-threshold attack (the card says so).
         max_members: at most this many members and as many non-members for the membership attacks.
         seed: seeds the member/non-member subsampling.
         parameters: the run's training parameters (e.g. `resolve_params(...)`), recorded on the card.
@@ -118,7 +126,7 @@ def ethics_report(
         >>> out_dir = tempfile.mkdtemp()
         >>> card = ethics_report(untrained, make_synthetic(n_train=200, n_test=100), out_dir, max_members=50)
         >>> card["data"]["n_test"], card["membership_inference"]["n_per_side"], sorted(card["figures"])
-        (100, 50, ['attack_roc', 'per_class_recall'])
+        (100, 50, ['attack_roc', 'per_class_recall', 'reliability'])
     """
     members_all = _member_positions(data, member_indices, canaries)
     _check_inputs(model, data, members_all)
@@ -131,43 +139,82 @@ def ethics_report(
 
     y_pred = proba_test.argmax(axis=1)
     disparity = per_class_disparity(y_test, y_pred, names)
+    calibrated = calibration(proba_test, y_test)
     analogue = brightness_analogue(data.x_test, y_test, y_pred, names)
+    lira = None
+    if references is not None:
+        lira = _lira_scores(references, members_all, member_pick, nonmember_pick, member_proba, proba_test, data)
     mia = membership_inference(
-        member_proba,
-        np.asarray(data.y_train)[chosen],
-        proba_test[nonmember_pick],
-        y_test[nonmember_pick],
-        class_names=names,
-    )
+        member_proba, np.asarray(data.y_train)[chosen], proba_test[nonmember_pick], y_test[nonmember_pick],
+        class_names=names, lira_scores=lira, seed=seed,
+    )  # fmt: skip
 
-    with hidden():  # written to files for the card; a notebook shows the ones it wants
-        figures = {
-            FIGURES["per_class_recall"]: plot_per_class_recall(disparity),
-            FIGURES["attack_roc"]: plot_attack_roc(mia.pop("scores")),
-        }
-    canary_summary = None
-    if canaries is not None:
-        canary_summary = canary_report(canary_proba, canaries)
-        with hidden():
-            figures[FIGURES["canary_exposure"]] = plot_exposure_histogram(canary_summary)
-        canary_summary = {k: v for k, v in canary_summary.items() if k not in ("exposure_in", "exposure_out")}
+    figures, canary_summary = _figures(disparity, calibrated, mia, canaries, canary_proba, seed)
 
     card = {
         "cifar_lab_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "synthetic_data": bool(data.synthetic),
-        "data": _data_details(data, int(members_all.size), int(y_test.size), names),
+        "data": _data_details(data, members_all, int(y_test.size), names),
         "model_details": _model_details(model),
-        "parameters": _run_parameters(parameters, max_members, seed, canaries, sampling_bias),
+        "parameters": _run_parameters(parameters, max_members, seed, canaries, sampling_bias, references),
         "per_class": disparity,
         "brightness_analogue": analogue,
-        "membership_inference": {**mia, "n_per_side": int(chosen.size)},
+        "calibration": calibrated,
+        "membership_inference": {
+            **mia,
+            "n_per_side": int(chosen.size),
+            "reference_models": 0 if references is None else int(references.included.shape[0]),
+        },
         "canaries": canary_summary,
         "sampling_bias": sampling_bias,
         "figures": {key: name for key, name in FIGURES.items() if name in figures},
     }
     write_card(card, out_dir, figures=figures)
     return rounded(card)
+
+
+def _figures(
+    disparity: dict, calibrated: dict, mia: dict, canaries: Canaries | None, canary_proba: np.ndarray, seed: int
+) -> tuple[dict, dict | None]:
+    """The card's figures (file name -> Figure) and the canary summary; takes the attack scores out of `mia`."""
+    with hidden():  # written to files for the card; a notebook shows the ones it wants
+        figures = {
+            FIGURES["per_class_recall"]: plot_per_class_recall(disparity),
+            FIGURES["reliability"]: plot_reliability_diagram(calibrated),
+            FIGURES["attack_roc"]: plot_attack_roc({ATTACK_NAMES[k]: v for k, v in mia.pop("scores").items()}),
+        }
+    if canaries is None:
+        return figures, None
+    summary = canary_report(canary_proba, canaries, seed=seed)
+    with hidden():
+        figures[FIGURES["canary_exposure"]] = plot_exposure_histogram(summary)
+    return figures, {k: v for k, v in summary.items() if k not in ("exposure_in", "exposure_out")}
+
+
+def _lira_scores(
+    references: References,
+    members_all: np.ndarray,
+    member_pick: np.ndarray,
+    nonmember_pick: np.ndarray,
+    member_proba: np.ndarray,
+    proba_test: np.ndarray,
+    data: Any,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Offline LiRA scores of the attacked members and non-members, from the reference models' pool scores."""
+    if not np.array_equal(np.asarray(references.member_indices), members_all):
+        raise UsageError(
+            "The reference models were trained on a pool built from other member_indices than this report's. "
+            "Pass the same member_indices to train_reference_models and to ethics_report."
+        )
+    n_members = members_all.size
+    pool = np.r_[member_pick, n_members + nonmember_pick]
+    target = np.r_[
+        logit_score(member_proba, np.asarray(data.y_train)[members_all[member_pick]]),
+        logit_score(proba_test[nonmember_pick], np.asarray(data.y_test)[nonmember_pick]),
+    ]
+    scores = offline_lira_scores(target, references.scores[:, pool], references.included[:, pool])
+    return scores[: member_pick.size], scores[member_pick.size :]
 
 
 def _member_positions(data: Any, member_indices: np.ndarray | None, canaries: Canaries | None) -> np.ndarray:
@@ -189,12 +236,15 @@ def _predict_once(
     return proba_test, member_proba, canary_proba
 
 
-def _data_details(data: Any, n_train: int, n_test: int, names: tuple[str, ...]) -> dict:
+def _data_details(data: Any, members: np.ndarray, n_test: int, names: tuple[str, ...]) -> dict:
+    per_class = np.bincount(np.asarray(data.y_train)[members].astype(np.int64), minlength=len(names))
     return {
+        "train_per_class_min": int(per_class.min()),
+        "train_per_class_max": int(per_class.max()),
         "source": str(data.source),
         "synthetic": bool(data.synthetic),
         "warning": getattr(data, "warning", None),
-        "n_train": n_train,
+        "n_train": int(members.size),
         "n_test": n_test,
         "class_names": list(names),
     }
@@ -214,8 +264,16 @@ def _run_parameters(
     seed: int,
     canaries: Canaries | None,
     sampling_bias: dict | None,
+    references: References | None,
 ) -> dict[str, Any]:
     """The caller's training parameters, then the report's own (prefixed `report_`)."""
+    lira = "off (no reference models)"
+    if references is not None:
+        how = references.settings
+        lira = (
+            f"{how['reference_models']} reference models "
+            f"({how['model']}, {how['epochs']} epochs, batch {how['batch_size']})"
+        )
     return {
         **(parameters or {}),
         "report_max_members": int(max_members),
@@ -224,6 +282,7 @@ def _run_parameters(
         if canaries is None
         else f"{len(canaries.labels)} {canaries.kind} canaries, seed {canaries.seed}",
         "report_sampling_bias": "off" if sampling_bias is None else "on",
+        "report_offline_lira": lira,
     }
 
 

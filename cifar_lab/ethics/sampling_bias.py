@@ -41,6 +41,9 @@ from cifar_lab.train.loop import train_model
 
 MITIGATIONS = ("class_weight", "oversample")
 
+# A baseline recall of the cut class below this leaves the cut nothing to take: no finding either way.
+NOTHING_TO_TAKE = 0.1
+
 
 def undersample_class(
     x: np.ndarray, y: np.ndarray, class_index: int, fraction: float, *, seed: int = 0
@@ -105,6 +108,7 @@ def _train_and_predict(
     augmentation: str,
     class_weight: dict[int, float] | None,
     hparams: dict[str, Any],
+    verbose: str | int,
 ) -> np.ndarray:
     network = build_model(model, seed=seed, **hparams)
     train_model(
@@ -115,7 +119,7 @@ def _train_and_predict(
         batch_size=batch_size,
         seed=seed,
         augment=build_augmenter(augmentation, seed=seed),
-        verbose="silent",
+        verbose=verbose,
         class_weight=class_weight,
     )
     return predict_proba(network, x_test).argmax(axis=1)
@@ -134,6 +138,7 @@ def sampling_bias_experiment(
     mitigation: str = "class_weight",
     learning_rate: float | None = None,
     optimizer: str | None = None,
+    verbose: str | int = "silent",
 ) -> dict:
     """Train baseline, cut and mitigated models on `data` (a `CifarData`) and compare them on its test set.
 
@@ -141,7 +146,9 @@ def sampling_bias_experiment(
     precision of the cut class), the changes from baseline (`recall_change`, `precision_change`,
     `accuracy_change`, `mitigated_recall_change`, `mitigated_accuracy_change`), `absorbed_by`
     (classes that take more of the cut class's test images after the cut, largest increase first) and a
-    plain-language `statement`. To size it for CI, pass a small `data` (e.g. a stratified subset) and
+    plain-language `statement`. Each training announces itself in one line, then shows its progress
+    as `verbose` says (`cifar_lab.train.train_model`; `"auto"` for a bar in a notebook). To size it for
+    CI, pass a small `data` (e.g. a stratified subset) and
     few `epochs`.
 
     Not run in the tests: it trains three models, which takes minutes.
@@ -168,18 +175,39 @@ def sampling_bias_experiment(
     target = names.index(cut_class)
     hparams = {k: v for k, v in (("learning_rate", learning_rate), ("optimizer", optimizer)) if v is not None}
     settings = dict(
-        model=model, epochs=epochs, batch_size=batch_size, seed=seed, augmentation=augmentation, hparams=hparams
+        model=model,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        augmentation=augmentation,
+        hparams=hparams,
+        verbose=verbose,
     )
     x_cut, y_cut = undersample_class(data.x_train, data.y_train, target, fraction, seed=seed)
     baseline_count = int(np.sum(np.asarray(data.y_train) == target))
     x_mit, y_mit, weights = _mitigated(x_cut, y_cut, target, mitigation, baseline_count, len(names), seed=seed)
-    predictions = {
-        "baseline": _train_and_predict(data.x_train, data.y_train, data.x_test, class_weight=None, **settings),
-        "cut": _train_and_predict(x_cut, y_cut, data.x_test, class_weight=None, **settings),
-        "mitigated": _train_and_predict(x_mit, y_mit, data.x_test, class_weight=weights, **settings),
+    runs = {
+        "baseline": (data.x_train, data.y_train, None),
+        "cut": (x_cut, y_cut, None),
+        "mitigated": (x_mit, y_mit, weights),
     }
+    predictions = {}
+    for i, (run, (x, y, class_weight)) in enumerate(runs.items()):
+        if verbose not in ("silent", 0):
+            print(f"Sampling bias, training {i + 1} of 3 ({run}): {len(y)} images")
+        predictions[run] = _train_and_predict(x, y, data.x_test, class_weight=class_weight, **settings)
+    spec = {**settings, "cut_class": cut_class, "fraction": fraction, "mitigation": mitigation, "target": target}
+    return _result(predictions, data, spec, baseline_count, y_cut)
+
+
+def _result(predictions: dict, data: Any, settings: dict[str, Any], baseline_count: int, y_cut: np.ndarray) -> dict:
+    """The experiment's settings, each run's figures, the changes from baseline and the statement."""
+    cut_class, fraction, mitigation, target = (settings[k] for k in ("cut_class", "fraction", "mitigation", "target"))
+    names = tuple(data.class_names)
     y_test = np.asarray(data.y_test).astype(np.int64)
     runs = _run_metrics(predictions, y_test, target, len(names))
+    model, epochs, batch_size = settings["model"], settings["epochs"], settings["batch_size"]
+    seed, augmentation = settings["seed"], settings["augmentation"]
     result = {
         "cut_class": cut_class,
         "fraction": float(fraction),
@@ -251,6 +279,14 @@ def _absorbed_by(
 def _statement(result: dict) -> str:
     """The experiment's outcome in one paragraph."""
     absorbers = ", ".join(f"{a['class']} (+{a['increase']})" for a in result["absorbed_by"]) or "no single class"
+    baseline_recall = result["runs"]["baseline"]["recall"]
+    if baseline_recall < NOTHING_TO_TAKE:
+        return (
+            f"Not a finding: the baseline already recognised almost no {result['cut_class']} (recall "
+            f"{baseline_recall:.3f}), so cutting it to {result['n_cut_class_kept']} of {result['n_cut_class_images']} "
+            f"training images had nothing left to take (recall change {result['recall_change']:+.3f}). Train "
+            "longer or on more images (a stronger baseline) to see what under-representation does."
+        )
     return (
         f"Cutting {result['cut_class']} to {result['n_cut_class_kept']} of {result['n_cut_class_images']} training "
         f"images changed its recall by {result['recall_change']:+.3f} and its precision by "

@@ -10,7 +10,8 @@ instructor's version of the notebooks between nbgrader's solution markers (see `
 
 Modules: `registry` (every exercise: number, notebook, hint, check), `feedback` (what a check shows),
 and one module of checks per notebook (`data_checks`, `model_checks`, `augment_checks`,
-`evaluation_checks`); `submission` (`submit_predictions`, the model's answers on the grader's hidden images).
+`evaluation_checks`, `ethics_checks`); `submission` (`submit_predictions`, the model's answers on the grader's
+hidden images).
 
 Example:
     >>> from cifar_lab.exercises import EXERCISES, check_exercise
@@ -18,7 +19,7 @@ Example:
     'not attempted yet'
 """
 
-from cifar_lab.exercises import augment_checks, data_checks, evaluation_checks, model_checks  # noqa: F401
+from cifar_lab.exercises import augment_checks, data_checks, ethics_checks, evaluation_checks, model_checks  # noqa: F401
 from cifar_lab.exercises.feedback import MIME_TYPE, NOT_ATTEMPTED, NOT_YET, PASSED, Feedback
 from cifar_lab.exercises.registry import EXERCISES, Exercise, check_exercise
 from cifar_lab.exercises.submission import submit_predictions

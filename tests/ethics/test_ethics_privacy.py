@@ -8,15 +8,14 @@ from scipy.stats import rankdata
 from sklearn.metrics import log_loss, roc_auc_score
 from sklearn.metrics import roc_curve as sklearn_roc_curve
 
+from cifar_lab.ethics.membership import membership_inference
 from cifar_lab.ethics.privacy import (
     attack_metrics,
     attacker_advantage,
     average_ranks,
     balanced_indices,
-    confidence_score,
     logit_score,
     loss_score,
-    membership_inference,
     roc_auc,
     roc_curve,
     tpr_at_fpr,
@@ -120,10 +119,6 @@ def test_loss_score_is_minus_the_cross_entropy_of_each_image():
     np.testing.assert_allclose(loss_score(proba, labels), expected)
 
 
-def test_confidence_score_is_the_true_class_probability():
-    np.testing.assert_allclose(confidence_score(np.array([[0.7, 0.3], [0.4, 0.6]]), np.array([1, 1])), [0.3, 0.6])
-
-
 def test_logit_score_is_log_odds_of_the_true_class():
     np.testing.assert_allclose(logit_score(np.array([[0.2, 0.5, 0.3]]), np.array([1])), [np.log(0.5 / 0.5)])
     np.testing.assert_allclose(logit_score(np.array([[0.9, 0.05, 0.05]]), np.array([0])), [np.log(0.9 / 0.1)])
@@ -131,7 +126,7 @@ def test_logit_score_is_log_odds_of_the_true_class():
 
 def test_scores_stay_finite_when_the_model_outputs_exact_zeros_and_ones():
     proba, labels = np.array([[1.0, 0.0], [1.0, 0.0]]), np.array([0, 1])
-    for score in (loss_score, confidence_score, logit_score):
+    for score in (loss_score, logit_score):
         assert np.all(np.isfinite(score(proba, labels)))
 
 
@@ -159,9 +154,55 @@ def test_membership_inference_reports_overall_per_class_and_by_correctness():
         return p + rng.uniform(0, 1e-3, p.shape)
 
     result = membership_inference(proba(0.9), labels, proba(0.5), labels, class_names=("a", "b", "c"))
-    assert set(result["overall"]) == {"loss", "confidence", "logit"}
-    assert result["overall"]["loss"]["auc"] == 1.0
+    assert set(result["overall"]) == {"loss_threshold"}
+    assert result["overall"]["loss_threshold"]["auc"] == 1.0
     assert set(result["per_class"]) == {"a", "b", "c"}
-    assert result["per_class"]["b"]["logit"]["n_members"] == 40
+    assert result["per_class"]["b"]["loss_threshold"]["n_members"] == 40
     assert set(result["by_correctness"]) == {"correct"}  # nobody is misclassified: that group is left out
     assert result["train_accuracy"] == result["heldout_accuracy"] == 1.0
+
+
+def test_membership_inference_adds_offline_lira_when_given_its_scores():
+    labels = np.repeat(np.arange(2), 50)
+    proba = np.full((100, 2), 0.5)
+    lira = (np.linspace(1, 2, 100), np.linspace(0, 1, 100) - 0.5)
+    result = membership_inference(proba, labels, proba, labels, lira_scores=lira)
+    assert result["overall"]["offline_lira"]["auc"] == roc_auc(*lira)
+    assert result["overall"]["loss_threshold"]["auc"] == 0.5
+
+
+def test_metrics_auc_from_the_curve_matches_sklearn_on_tied_scores():
+    rng = np.random.default_rng(6)
+    members, nonmembers = rng.integers(0, 5, 150).astype(float) + 0.5, rng.integers(0, 6, 120).astype(float)
+    assert attack_metrics(members, nonmembers)["auc"] == pytest.approx(roc_auc_score(*labelled(members, nonmembers)))
+
+
+def test_auc_interval_agrees_with_the_hanley_mcneil_standard_error():
+    rng = np.random.default_rng(7)
+    members, nonmembers = rng.normal(0.5, 1, 1000), rng.normal(0, 1, 1000)
+    metrics = attack_metrics(members, nonmembers)
+    auc, n = metrics["auc"], 1000
+    # Hanley & McNeil (1982), equal group sizes: the analytic standard error of an AUC.
+    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
+    se = np.sqrt((auc * (1 - auc) + (n - 1) * (q1 - auc**2) + (n - 1) * (q2 - auc**2)) / n**2)
+    assert metrics["auc_low"] < auc < metrics["auc_high"]
+    assert metrics["auc_high"] - metrics["auc_low"] == pytest.approx(2 * 1.96 * se, rel=0.15)
+
+
+def test_an_auc_interval_covers_one_half_when_members_and_non_members_are_alike():
+    rng = np.random.default_rng(8)
+    metrics = attack_metrics(rng.normal(size=200), rng.normal(size=200))
+    assert metrics["auc_low"] < 0.5 < metrics["auc_high"]
+
+
+def test_tpr_at_a_rate_the_non_members_cannot_resolve_is_not_reported():
+    rng = np.random.default_rng(9)
+    metrics = attack_metrics(rng.normal(1, 1, 999), rng.normal(0, 1, 999))
+    assert metrics["tpr_at_0.01_fpr"] is not None and metrics["tpr_at_0.001_fpr"] is None
+    members, nonmembers = rng.normal(1, 1, 1000), rng.normal(0, 1, 1000)
+    assert attack_metrics(members, nonmembers)["tpr_at_0.001_fpr"] == tpr_at_fpr(members, nonmembers, 0.001)
+
+
+def test_a_group_smaller_than_thirty_per_side_is_flagged_small():
+    assert attack_metrics(np.arange(29.0), np.arange(100.0))["small"]
+    assert not attack_metrics(np.arange(30.0), np.arange(30.0))["small"]

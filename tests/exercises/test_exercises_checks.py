@@ -18,11 +18,11 @@ def data():
     return make_synthetic(n_train=200, n_test=20)
 
 
-def test_every_notebook_but_the_ethics_one_has_one_to_three_exercises():
+def test_every_notebook_has_one_to_three_exercises():
     per_notebook = {}
     for exercise in EXERCISES.values():
         per_notebook.setdefault(exercise.notebook, []).append(exercise.id)
-    assert set(per_notebook) >= {"01_data", "02_baseline_cnn", "03_augmentation", "04_evaluation"}
+    assert set(per_notebook) == {"01_data", "02_baseline_cnn", "03_augmentation", "04_evaluation", "05_ethics_report"}
     assert all(1 <= len(ids) <= 3 for ids in per_notebook.values())
 
 
@@ -87,6 +87,23 @@ def test_the_worst_class_and_its_destination_are_read_off_the_matrix():
     assert check_exercise("4.2", ("dog", "cat"), confusion=confusion, class_names=names).passed  # a tie: either
     assert check_exercise("4.2", ("dog", "frog"), confusion=confusion, class_names=names).passed
     assert "lowest recall" in check_exercise("4.2", ("cat", "dog"), confusion=confusion, class_names=names).message
+
+
+def test_the_attack_auc_by_hand_is_checked_against_the_library_and_an_inverted_one_is_told_apart():
+    members, nonmembers = np.array([0.1, 0.2, 0.7]), np.array([0.9, 0.2])
+    # pairs with the member's loss lower: (.1,.9) (.1,.2) (.2,.9) (.7,.9) = 4, the tie (.2,.2) 1/2: 4.5 / 6
+    assert check_exercise("5.1", 0.75, member_losses=members, nonmember_losses=nonmembers).passed
+    inverted = check_exercise("5.1", 0.25, member_losses=members, nonmember_losses=nonmembers)
+    assert not inverted.passed and "1 - AUC" in inverted.message
+
+
+def test_leakage_is_real_only_when_the_whole_auc_interval_is_above_one_half():
+    covering = {"auc": 0.55, "auc_low": 0.49, "auc_high": 0.61}
+    above = {"auc": 0.58, "auc_low": 0.53, "auc_high": 0.63}
+    assert check_exercise("5.2", False, metrics=covering).passed
+    assert not check_exercise("5.2", True, metrics=covering).passed
+    assert check_exercise("5.2", True, metrics=above).passed
+    assert "includes 0.5" in check_exercise("5.2", True, metrics=covering).message
 
 
 def test_an_invalid_augmentation_is_explained_before_anything_is_measured():
