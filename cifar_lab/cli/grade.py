@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     """Grade the submissions; 0 when the run finished (whatever the submissions' statuses).
 
     Example:
-        Not run in the tests as a doctest: it executes notebooks (see `tests/grade/`).
+        Not run in the tests: it executes notebooks (see `tests/grade/`).
 
         >>> run(build_parser().parse_args(["grade", "subs", "--out", "grades"]))  # doctest: +SKIP
     """

@@ -8,7 +8,7 @@ one the resume record (`grade_state.json`), the gradebook and that student's fee
 a killed grade run loses at most the submissions in flight: run the same command again to resume.
 
 Example:
-    Not run in the tests as a doctest: it executes notebooks (see `tests/grade/`).
+    Not run in the tests: it executes notebooks (see `tests/grade/`).
 
     >>> result = grade_submissions("submissions", "grades", preset="ci", holdout="hidden.npz")  # doctest: +SKIP
 """
@@ -91,6 +91,11 @@ def grade_submissions(
     Raises:
         UsageError: a bad preset, number of jobs, limit, or a submissions folder without submissions.
         HoldoutError: the hold-out file is not a labelled CIFAR-10 set.
+
+    Example:
+        Not run in the tests: it executes notebooks (see `tests/grade/`).
+
+        >>> grade_submissions("submissions", "grades", preset="ci")  # doctest: +SKIP
     """
     check_preset(preset)
     if memory_mb < 0 or (timeout is not None and timeout <= 0):

@@ -62,7 +62,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     `GRACE_S`; a process that dies without a result counts as `failed`.
 
     Example:
-        Not run in the tests as a doctest: it executes a notebook (see `tests/grade/`).
+        Not run in the tests: it executes a notebook (see `tests/grade/`).
 
         >>> run_job(job)["status"]  # doctest: +SKIP
         'ok'

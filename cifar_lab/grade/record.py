@@ -39,6 +39,11 @@ def score_submission(
 
     `notebook` is the submission as handed in (None when it was invalid); the executed notebook, the
     kernel log and the predictions are read from `paths`.
+
+    Example:
+        Not run in the tests: it needs an executed submission (see `tests/grade/`).
+
+        >>> score_submission(job, result)  # doctest: +SKIP
     """
     record: dict[str, Any] = {
         "student": submission.student,

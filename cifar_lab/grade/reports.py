@@ -36,7 +36,13 @@ def exercise_columns(records: list[dict[str, Any]] | tuple[dict[str, Any], ...])
 
 
 def write_gradebook(out: Path, records: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> Path:
-    """`gradebook.csv`: `student,status,seconds`, one column per exercise, `holdout_accuracy`, then the rest."""
+    """`gradebook.csv`: `student,status,seconds`, one column per exercise, `holdout_accuracy`, then the rest.
+
+    Example:
+        Not run in the tests: it needs graded submissions (see `tests/grade/test_grade_reports.py`).
+
+        >>> write_gradebook(Path("grades"), records)  # doctest: +SKIP
+    """
     exercises = exercise_columns(records)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -96,12 +102,24 @@ def feedback_text(record: dict[str, Any]) -> str:
 
 
 def write_feedback(out: Path, record: dict[str, Any]) -> Path:
-    """Write `feedback/<name>.md` for `record`."""
+    """Write `feedback/<name>.md` for `record`.
+
+    Example:
+        Not run in the tests: it needs a graded submission (see `tests/grade/`).
+
+        >>> write_feedback(Path("grades"), record)  # doctest: +SKIP
+    """
     return atomic_write_text(out / "feedback" / f"{record['name']}.md", feedback_text(record))
 
 
 def write_summary(out: Path, records: tuple[dict[str, Any], ...] | list[dict[str, Any]], preset: str) -> list[Path]:
-    """`summary.md`, `summary.html` and the histogram `holdout_accuracy.png` (when any accuracy was measured)."""
+    """`summary.md`, `summary.html` and the histogram `holdout_accuracy.png` (when any accuracy was measured).
+
+    Example:
+        Not run in the tests: it needs graded submissions (see `tests/grade/`).
+
+        >>> write_summary(Path("grades"), records, preset="ci")  # doctest: +SKIP
+    """
     from cifar_lab.figures import hidden, new_figure, save_figure
 
     counts = Counter(r["status"] for r in records)

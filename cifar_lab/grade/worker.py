@@ -7,7 +7,7 @@ sandboxed kernel (`cifar_lab.sandbox`), writes the executed notebook, and record
 result file: status `ok`, `failed`, `timeout` or `memory`, the seconds taken and a message.
 
 Example:
-    Not run in the tests as a doctest: it executes a notebook. `tests/grade/` runs it.
+    Not run in the tests: it executes a notebook. `tests/grade/` runs it.
 
     >>> main(["worker", "grading/student01/job.json"])  # doctest: +SKIP
 """
@@ -31,7 +31,7 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
     """Run the job's notebook in its sandbox; return `{"status", "seconds", "message"}`.
 
     Example:
-        Not run in the tests as a doctest (see the module's example).
+        Not run in the tests: it executes a notebook (see `tests/grade/`).
 
         >>> execute_job(json.loads(Path("job.json").read_text()))["status"]  # doctest: +SKIP
         'ok'
@@ -92,7 +92,13 @@ def _dead_kernel(job: dict[str, Any]) -> tuple[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    """Execute the job in `argv[1]` and write its result file; the exit status is 0 unless the job is unreadable."""
+    """Execute the job in `argv[1]` and write its result file; the exit status is 0 unless the job is unreadable.
+
+    Example:
+        Not run in the tests: it executes a notebook (see `tests/grade/`).
+
+        >>> main(["worker", "grading/student01/job.json"])  # doctest: +SKIP
+    """
     job = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     atomic_write_json(job["result_path"], execute_job(job))
     return 0

@@ -13,7 +13,7 @@ Without namespaces only step 4 happens. Either way the kernel dies with the proc
 (`die_with_parent`, run by the kernel manager between fork and exec).
 
 Example:
-    Not run in the tests as a doctest: it replaces the current process. `tests/grade/` runs it in kernels.
+    Not run in the tests: it replaces the current process. `tests/grade/` runs it in kernels.
 
     >>> main(["inside", "/tmp/config.json", "--", "python", "-m", "ipykernel_launcher"])  # doctest: +SKIP
 """
@@ -53,7 +53,13 @@ def _mount(source: str | None, target: str, fstype: str | None, flags: int, data
 
 
 def hide(paths: list[str], scratch: str) -> None:
-    """Cover each of `paths`; when one holds `scratch`, bind `scratch` back in (from a descriptor held open)."""
+    """Cover each of `paths`; when one holds `scratch`, bind `scratch` back in (from a descriptor held open).
+
+    Example:
+        Not run in the tests: it changes the calling process for good; `tests/grade/` runs it inside kernels.
+
+        >>> hide(["/grader/out"], scratch="/scratch")  # doctest: +SKIP
+    """
     keep = os.open(scratch, os.O_PATH | os.O_DIRECTORY)
     for path in sorted(paths, key=len):
         if os.path.isdir(path):
@@ -67,7 +73,13 @@ def hide(paths: list[str], scratch: str) -> None:
 
 
 def read_only_except(scratch: str) -> None:
-    """Make every mount read-only, then `scratch` writable again (a bind mount of its own)."""
+    """Make every mount read-only, then `scratch` writable again (a bind mount of its own).
+
+    Example:
+        Not run in the tests: it changes the calling process for good; `tests/grade/` runs it inside kernels.
+
+        >>> read_only_except("/scratch")  # doctest: +SKIP
+    """
 
     class MountAttr(ctypes.Structure):
         _fields_ = [(name, ctypes.c_uint64) for name in ("set", "clr", "prop", "userns")]
@@ -85,7 +97,13 @@ def read_only_except(scratch: str) -> None:
 
 
 def drop_capabilities() -> None:
-    """Empty the bounding set (so `exec` grants nothing) and forbid gaining privileges again."""
+    """Empty the bounding set (so `exec` grants nothing) and forbid gaining privileges again.
+
+    Example:
+        Not run in the tests: it changes the calling process for good; `tests/grade/` runs it inside kernels.
+
+        >>> drop_capabilities()  # doctest: +SKIP
+    """
     cap = 0
     while _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0:
         cap += 1
@@ -93,13 +111,25 @@ def drop_capabilities() -> None:
 
 
 def die_with_parent() -> None:
-    """Have the kernel get SIGKILL when the process that started it ends (Linux; elsewhere nothing)."""
+    """Have the kernel get SIGKILL when the process that started it ends (Linux; elsewhere nothing).
+
+    Example:
+        Not run in the tests: it changes the calling process for good; `tests/grade/` runs it inside kernels.
+
+        >>> die_with_parent()  # doctest: +SKIP
+    """
     if sys.platform.startswith("linux"):
         _libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
 
 
 def set_limits(config: dict[str, Any]) -> None:
-    """Address space, CPU time, file size and core dumps."""
+    """Address space, CPU time, file size and core dumps.
+
+    Example:
+        Not run in the tests: it changes the calling process for good; `tests/grade/` runs it inside kernels.
+
+        >>> set_limits(config)  # doctest: +SKIP
+    """
     mib = 1024 * 1024
     if config["memory_mb"]:
         resource.setrlimit(resource.RLIMIT_AS, (config["memory_mb"] * mib,) * 2)
@@ -111,7 +141,13 @@ def set_limits(config: dict[str, Any]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """Confine this process as `argv[1]` (a JSON `Sandbox.config()`) says, then exec `argv` after `--`."""
+    """Confine this process as `argv[1]` (a JSON `Sandbox.config()`) says, then exec `argv` after `--`.
+
+    Example:
+        Not run in the tests: it changes the calling process for good; `tests/grade/` runs it inside kernels.
+
+        >>> main(["inside", "/tmp/config.json", "--", "python", "-m", "ipykernel_launcher"])  # doctest: +SKIP
+    """
     config = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     kernel = argv[argv.index("--") + 1 :]
     scratch = config["scratch"]
