@@ -38,7 +38,7 @@ import numpy as np
 
 from cifar_lab.data.loading import CifarData, load_cifar10
 from cifar_lab.data.splits import subset_and_split
-from cifar_lab.files import atomic_write_json
+from cifar_lab.files import atomic_write_json, remove_stale_temporaries
 from cifar_lab.rundir import RunDir
 
 # Parameters that change what a trained model is; a saved model is reused only when all of them match.
@@ -82,14 +82,16 @@ class Splits:
 
 @dataclass(frozen=True)
 class Trained:
-    """A trained Keras model, its per-epoch history, where it is saved, whether it was loaded, and how long
-    its training took (seconds; the first training's, for a loaded model)."""
+    """A trained Keras model, its per-epoch history, where it is saved, whether it was loaded, how long
+    its training took (seconds; the first training's, for a loaded model), and after how many epochs
+    its training resumed from a checkpoint (0: trained in one go)."""
 
     model: Any
     history: dict[str, list[float]]
     directory: Path
     loaded: bool
     seconds: float = 0.0
+    resumed_after_epochs: int = 0
 
 
 def load_splits(params: dict[str, Any]) -> Splits:
@@ -186,8 +188,15 @@ def train_or_load(
     if params_file.is_file() and json.loads(params_file.read_text(encoding="utf-8")) == recorded:
         history = json.loads((directory / "history.json").read_text(encoding="utf-8"))
         timing = directory / "training.json"
-        seconds = json.loads(timing.read_text(encoding="utf-8"))["seconds"] if timing.is_file() else 0.0
-        return Trained(load_model(directory / "model.keras"), history, directory, loaded=True, seconds=seconds)
+        training = json.loads(timing.read_text(encoding="utf-8")) if timing.is_file() else {}
+        return Trained(
+            load_model(directory / "model.keras"),
+            history,
+            directory,
+            loaded=True,
+            seconds=training.get("seconds", 0.0),
+            resumed_after_epochs=training.get("resumed_after_epochs", 0),
+        )
 
     params_file.unlink(missing_ok=True)
     # Checkpoints live under a digest of the parameters: only a run with the same ones may resume them.
@@ -210,12 +219,17 @@ def train_or_load(
         run_dir=checkpoints / digest,
     )
     history = {key: [float(v) for v in values] for key, values in result.history.items()}
+    remove_stale_temporaries(directory)  # a killed save's half-written model files
     save_model(net, directory)
     atomic_write_json(directory / "history.json", history)
-    atomic_write_json(directory / "training.json", {"seconds": result.seconds})
+    # A resumed training is close to, not bit-for-bit, an uninterrupted one: recorded, and the run's summary says so.
+    training = {"seconds": result.seconds, "resumed_after_epochs": result.resumed_from}
+    atomic_write_json(directory / "training.json", training)
     atomic_write_json(params_file, recorded, sort_keys=True)
     shutil.rmtree(checkpoints)
-    return Trained(net, history, directory, loaded=False, seconds=result.seconds)
+    return Trained(
+        net, history, directory, loaded=False, seconds=result.seconds, resumed_after_epochs=result.resumed_from
+    )
 
 
 def compare_trained(

@@ -156,13 +156,19 @@ def remove_stale_temporaries(directory: str | os.PathLike[str]) -> list[Path]:
         return removed
     for candidate in directory.iterdir():
         match = _TEMPORARY.match(candidate.name)
-        if match and candidate.is_file() and not candidate.is_symlink() and not _running(int(match["pid"])):
+        if match and candidate.is_file() and not candidate.is_symlink() and not process_running(int(match["pid"])):
             candidate.unlink(missing_ok=True)
             removed.append(candidate)
     return removed
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
+    """True unless process `pid` is known to have ended (another user's process, or one we cannot ask about, counts).
+
+    Example:
+        >>> process_running(os.getpid()), process_running(999_999_999)
+        (True, False)
+    """
     if pid == os.getpid():
         return True
     try:

@@ -129,3 +129,25 @@ def test_train_or_load_trains_another_model_with_its_own_recipes_batch_size(tiny
     recorded = json.loads((stronger.directory / "params.json").read_text())
     assert stronger.directory.name == "fast_cnn-recommended"
     assert recorded["batch_size"] == MODELS["fast_cnn"].recipe["batch_size"] != params["batch_size"]
+
+
+@pytest.mark.slow
+def test_train_or_load_records_a_training_resumed_from_its_checkpoint(tiny_run, monkeypatch):
+    from cifar_lab.models import saving
+
+    params, splits, trained = tiny_run
+    assert trained.resumed_after_epochs == 0
+    changed = {**params, "seed": params["seed"] + 7}
+    real_save = saving.save_model
+
+    def killed_while_saving(*args, **kwargs):
+        raise KeyboardInterrupt  # the checkpoint of the last epoch is on disk, the model is not
+
+    monkeypatch.setattr(saving, "save_model", killed_while_saving)
+    with pytest.raises(KeyboardInterrupt):
+        train_or_load(changed, splits)
+    monkeypatch.setattr(saving, "save_model", real_save)
+    resumed = train_or_load(changed, splits)
+    assert resumed.resumed_after_epochs == params["epochs"]
+    assert json.loads((resumed.directory / "training.json").read_text())["resumed_after_epochs"] == params["epochs"]
+    assert train_or_load(changed, splits).resumed_after_epochs == params["epochs"], "a loaded model says so too"

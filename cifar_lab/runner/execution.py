@@ -30,7 +30,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import papermill
 from jupyter_client import AsyncKernelManager
@@ -39,8 +39,10 @@ from nbclient.exceptions import CellTimeoutError
 from papermill.exceptions import PapermillExecutionError
 
 from cifar_lab.errors import CifarLabError
-from cifar_lab.files import move_into_place
+from cifar_lab.files import move_into_place, process_running
 from cifar_lab.lab.kernel import KERNEL_NAME, kernel_spec
+
+_KERNEL_DIR_PREFIX = "cifar-lab-kernel-"
 
 
 class _UnknownParameterWarnings(logging.Filter):
@@ -75,10 +77,13 @@ class CurrentPythonKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
         self._socket_dir: str | None = None
         if os.name == "posix":
-            # A short private path: Unix socket paths are limited to about 100 characters.
-            self._socket_dir = tempfile.mkdtemp(prefix="cifar-lab-kernel-")
+            # A short private path: Unix socket paths are limited to about 100 characters. It holds the
+            # connection file (with its key) too, and names this process, so that what a killed run leaves
+            # is one folder `sweep_kernel_leftovers` can remove.
+            self._socket_dir = tempfile.mkdtemp(prefix=f"{_KERNEL_DIR_PREFIX}{os.getpid()}-")
             self.transport = "ipc"
             self.ip = os.path.join(self._socket_dir, "k")
+            self.connection_file = os.path.join(self._socket_dir, "kernel.json")
 
     @property
     def kernel_spec(self) -> KernelSpec:
@@ -89,13 +94,42 @@ class CurrentPythonKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         if self.kernel_log is None:
             return await super()._async_launch_kernel(kernel_cmd, **kw)
-        with open(self.kernel_log, "ab") as log:  # the kernel gets its own copy of the descriptor
+        with _open_log(self.kernel_log) as log:  # the kernel gets its own copy of the descriptor
             return await super()._async_launch_kernel(kernel_cmd, stdout=log, stderr=log, **kw)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if self._socket_dir and not restart:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+
+def _open_log(path: str | os.PathLike[str], *, empty: bool = False) -> BinaryIO:
+    """Open `path` for appending (emptied first when `empty`); a link planted there is removed, never written
+    through, so a shared run directory cannot be used to overwrite another file."""
+    path = Path(path)
+    if path.is_symlink():
+        path.unlink()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0) | (os.O_TRUNC if empty else 0)
+    return os.fdopen(os.open(path, flags, 0o666), "ab")
+
+
+def sweep_kernel_leftovers() -> list[Path]:
+    """Remove the socket folders (and connection files) of cifar-lab kernels whose runner no longer runs.
+
+    A runner stopped by SIGKILL cannot clean up; the next run does. Returns the folders removed.
+
+    Example:
+        >>> leftover = Path(tempfile.mkdtemp(prefix=f"{_KERNEL_DIR_PREFIX}999999999-"))
+        >>> leftover in sweep_kernel_leftovers(), leftover.exists()
+        (True, False)
+    """
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{_KERNEL_DIR_PREFIX}*-*"):
+        pid = folder.name[len(_KERNEL_DIR_PREFIX) :].split("-")[0]
+        if pid.isdigit() and folder.is_dir() and not folder.is_symlink() and not process_running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def partial_path(output: Path) -> Path:
@@ -154,7 +188,8 @@ def execute_notebook(
     manager = CurrentPythonKernelManager
     if kernel_log is not None:
         Path(kernel_log).parent.mkdir(parents=True, exist_ok=True)
-        Path(kernel_log).write_bytes(b"")
+        # Emptied now, so a notebook whose kernel fails to start shows no older run's log.
+        _open_log(kernel_log, empty=True).close()
         manager = type("LoggedKernelManager", (CurrentPythonKernelManager,), {"kernel_log": str(kernel_log)})
     if _QUIET_PAPERMILL not in logging.getLogger("papermill").filters:
         logging.getLogger("papermill").addFilter(_QUIET_PAPERMILL)

@@ -19,17 +19,19 @@ Example:
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cifar_lab.errors import MissingFileError
-from cifar_lab.files import atomic_write_json
+from cifar_lab.errors import CifarLabError, MissingFileError
+from cifar_lab.files import remove_stale_temporaries
 from cifar_lab.rundir import RunDir, read_metrics
 from cifar_lab.runner.datasource import prepare_data
 from cifar_lab.runner.plan import NotebookJob, RunPlan, plan_run
+from cifar_lab.runner.state import RunDirError, lock_run_dir, read_state, record_notebook
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,13 @@ class NotebookOutcome:
 @dataclass(frozen=True)
 class RunResult:
     """Every notebook's outcome, in order; `ok` when none failed or was left unrun. `data` is what the run
-    asked for (`"synthetic"` on purpose, or `"auto"`, which may have fallen back to it)."""
+    asked for (`"synthetic"` on purpose, or `"auto"`, which may have fallen back to it); `resumed` maps
+    each saved model whose training was resumed from a checkpoint to the epochs done before the resume."""
 
     run_dir: Path
     outcomes: tuple[NotebookOutcome, ...]
     data: str = "auto"
+    resumed: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -83,11 +87,29 @@ def execute_plan(
         >>> result.ok  # doctest: +SKIP
         True
     """
+    say = log or (lambda line: None)
+    try:
+        with lock_run_dir(plan.run_dir):
+            from cifar_lab.runner.execution import sweep_kernel_leftovers
+
+            sweep_kernel_leftovers()
+            for folder, _, _ in os.walk(plan.run_dir):  # links to folders are not followed
+                remove_stale_temporaries(folder)  # a killed run's half-written models, metrics, notebooks
+            outcomes = _execute_in_order(plan, read_state(plan.run_dir, force=force, say=say), force, progress, say)
+    except OSError as error:
+        if isinstance(error, CifarLabError):
+            raise
+        raise RunDirError.from_os_error(plan.run_dir, error) from None
+    return RunResult(plan.run_dir, tuple(outcomes), plan.data, _resumed_models(plan.run_dir))
+
+
+def _execute_in_order(
+    plan: RunPlan, state: dict[str, Any], force: bool, progress: bool, say: Callable[[str], None]
+) -> list[NotebookOutcome]:
+    """Run the plan's notebooks in order under the run directory's lock, recording each as it ends."""
     from cifar_lab.runner.execution import partial_path
 
-    say = log or (lambda line: None)
     layout = RunDir(plan.run_dir)
-    state = json.loads(layout.state_file.read_text()) if layout.state_file.exists() else {"notebooks": {}}
     outcomes: list[NotebookOutcome] = []
     rerun_rest = force
     total = len(plan.notebooks)
@@ -105,14 +127,14 @@ def execute_plan(
             continue
         rerun_rest = True
         say(f"[{index}/{total}] {job.stem}: running")
-        outcome, state["notebooks"][job.stem] = _execute(job, plan, layout, progress)
-        atomic_write_json(layout.state_file, state, sort_keys=True)
+        outcome, record = _execute(job, plan, layout, progress)
+        record_notebook(plan.run_dir, job.stem, record)
         verdict = (
             f"done in {outcome.seconds:.1f} s" if outcome.status == "done" else f"FAILED after {outcome.seconds:.1f} s"
         )
         say(f"[{index}/{total}] {job.stem}: {verdict}")
         outcomes.append(outcome)
-    return RunResult(plan.run_dir, tuple(outcomes), plan.data)
+    return outcomes
 
 
 def _execute(job: NotebookJob, plan: RunPlan, layout: RunDir, progress: bool) -> tuple[NotebookOutcome, dict[str, Any]]:
@@ -137,6 +159,19 @@ def _execute(job: NotebookJob, plan: RunPlan, layout: RunDir, progress: bool) ->
     seconds = time.perf_counter() - started
     record.update(status="done", seconds=seconds)
     return NotebookOutcome(job.stem, "done", seconds, _metrics(plan.run_dir, job.stem)), record
+
+
+def _resumed_models(run_dir: Path) -> dict[str, int]:
+    """The saved models whose `training.json` says their training resumed (`cifar_lab.course.train_or_load`)."""
+    resumed = {}
+    for record in sorted(RunDir(run_dir).models.glob("*/training.json")):
+        try:
+            epochs = json.loads(record.read_text(encoding="utf-8")).get("resumed_after_epochs", 0)
+        except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+            continue  # the summary only reports; the notebook that reads the model says what is wrong
+        if isinstance(epochs, int) and epochs > 0:
+            resumed[record.parent.name] = epochs
+    return resumed
 
 
 def _metrics(run_dir: Path, stem: str) -> dict[str, Any]:
@@ -177,6 +212,11 @@ def format_summary(result: RunResult) -> str:
             "WARNING: this run used SYNTHETIC data, so its figures say nothing about CIFAR-10. "
             "See 01_data's output for why; set CIFAR_LAB_DATA or pass --data PATH to use CIFAR-10 "
             "(the notebooks run on synthetic data then run again)."
+        )
+    for model, epochs in result.resumed.items():
+        lines.append(
+            f"note: model {model} was resumed from its checkpoint after epoch {epochs}; it is close to, not "
+            "bit-for-bit, the model an uninterrupted run trains (delete its folder under models/ to train it afresh)."
         )
     if result.error:
         lines.append(f"error: {result.error}")

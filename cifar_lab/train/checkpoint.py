@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,42 @@ from cifar_lab.files import atomic_write_json, remove_stale_temporaries
 from cifar_lab.models.saving import write_with
 
 CHECKPOINT_STATE = "checkpoint.json"
+_WEIGHTS = re.compile(r"checkpoint-[0-9]+\.weights\.h5")
 
 
 class CheckpointMismatchError(CifarLabError, ValueError):
     """A checkpoint was saved from another model or optimizer than the one asked to resume it."""
+
+
+class CorruptCheckpointError(CifarLabError, ValueError):
+    """`checkpoint.json` is not a record `save_checkpoint` wrote; `problem` says what is wrong with it."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(
+            f"{path} is not a checkpoint cifar-lab wrote ({problem}). Delete it to train from epoch 1, "
+            "or use a new run_dir."
+        )
+        self.problem = problem
+
+
+def _problem(state: Any, run_dir: Path) -> str | None:
+    """What makes `state` unusable as a checkpoint record, or None."""
+    if not isinstance(state, dict):
+        return "not a JSON object"
+    epochs = state.get("epochs_completed")
+    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
+        return "epochs_completed is not a positive whole number"
+    history = state.get("history")
+    if not isinstance(history, dict) or not all(isinstance(values, list) for values in history.values()):
+        return "history is not a table of per-epoch values"
+    missing = [key for key in ("model", "optimizer", "weights") if not isinstance(state.get(key), str)]
+    if missing:
+        return f"{', '.join(missing)} missing"
+    if not _WEIGHTS.fullmatch(state["weights"]):
+        return f"weights names {state['weights']!r}, not a checkpoint file of this folder"
+    if not (run_dir / state["weights"]).is_file():
+        return f"its weights file {state['weights']} is missing"
+    return None
 
 
 def save_checkpoint(model: keras.Model, run_dir: str | os.PathLike, state: dict[str, Any]) -> None:
@@ -36,7 +69,9 @@ def save_checkpoint(model: keras.Model, run_dir: str | os.PathLike, state: dict[
     Keras's `.weights.h5` holds the optimizer's variables too (step count, momenta), so resuming
     continues the same optimisation. The JSON state is written last: it names a checkpoint complete
     only once its weights file is in place, so a kill between the writes resumes from the previous
-    epoch, never a mix. The previous checkpoint's weights file is removed once the new one is named.
+    epoch, never a mix. Older weights files are removed once the new one is named: those in `run_dir`
+    named `checkpoint-<N>.weights.h5`, whatever `checkpoint.json` says, so no record can make this
+    delete a file anywhere else.
 
     Example:
         >>> import tempfile
@@ -50,13 +85,13 @@ def save_checkpoint(model: keras.Model, run_dir: str | os.PathLike, state: dict[
     epoch = state["epochs_completed"]
     weights = run_dir / f"checkpoint-{epoch}.weights.h5"
     write_with(model.save_weights, weights, ".weights.h5")
-    previous = read_checkpoint_state(run_dir)
     atomic_write_json(
         run_dir / CHECKPOINT_STATE,
         {**state, "model": model.name, "weights": weights.name, "optimizer": type(model.optimizer).__name__},
     )
-    if previous and previous["weights"] != weights.name:
-        (run_dir / previous["weights"]).unlink(missing_ok=True)
+    for older in run_dir.glob("checkpoint-*.weights.h5"):
+        if older.name != weights.name and _WEIGHTS.fullmatch(older.name):
+            older.unlink(missing_ok=True)  # a link named so goes, never what it points to
 
 
 def read_checkpoint_state(run_dir: str | os.PathLike) -> dict[str, Any] | None:
@@ -64,6 +99,10 @@ def read_checkpoint_state(run_dir: str | os.PathLike) -> dict[str, Any] | None:
 
     Besides what `save_checkpoint` was given, the state names the model, its optimizer and the
     weights file.
+
+    Raises:
+        CorruptCheckpointError: `checkpoint.json` is not valid JSON, lacks a field, or names a weights
+            file that is not a checkpoint of `run_dir` (or is missing).
 
     Example:
         >>> import tempfile
@@ -79,7 +118,14 @@ def read_checkpoint_state(run_dir: str | os.PathLike) -> dict[str, Any] | None:
     path = Path(run_dir) / CHECKPOINT_STATE
     if not path.is_file():
         return None
-    return json.loads(path.read_text())
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise CorruptCheckpointError(path, f"unreadable: {error}") from None
+    problem = _problem(state, Path(run_dir))
+    if problem:
+        raise CorruptCheckpointError(path, problem)
+    return state
 
 
 def restore_checkpoint(model: keras.Model, run_dir: str | os.PathLike) -> dict[str, Any] | None:
@@ -91,6 +137,7 @@ def restore_checkpoint(model: keras.Model, run_dir: str | os.PathLike) -> dict[s
 
     Raises:
         CheckpointMismatchError: the checkpoint was saved from another model or optimizer.
+        CorruptCheckpointError: see `read_checkpoint_state`; `model` is untouched then.
 
     Example:
         >>> import tempfile

@@ -39,7 +39,7 @@ import tensorflow as tf
 
 from cifar_lab.errors import UsageError
 from cifar_lab.models.schedules import OneCycle
-from cifar_lab.train.checkpoint import restore_checkpoint, save_checkpoint
+from cifar_lab.train.checkpoint import CorruptCheckpointError, restore_checkpoint, save_checkpoint
 from cifar_lab.train.pipeline import make_dataset
 from cifar_lab.train.progress import EpochLine, progress_mode
 
@@ -94,6 +94,16 @@ class _Recorder(keras.callbacks.Callback):
             self.history.setdefault(key, []).append(float(value))
         if self.run_dir is not None:
             save_checkpoint(self.model, self.run_dir, {"epochs_completed": epoch + 1, "history": self.history})
+
+
+def _restore(model: keras.Model, run_dir: Path) -> dict[str, Any] | None:
+    """The checkpoint restored into `model`, or None; an unreadable one is said and trained over from epoch 1."""
+    try:
+        return restore_checkpoint(model, run_dir)
+    except CorruptCheckpointError as error:
+        # Nothing was loaded into `model`; the first epoch's checkpoint replaces the broken record.
+        print(f"Not resuming from the checkpoint in {run_dir} ({error.problem}); training starts at epoch 1.")
+        return None
 
 
 def _wants_one_hot(model: keras.Model) -> bool:
@@ -170,7 +180,7 @@ def train_model(
         seed: fixes shuffling, augmentation and dropout.
         augment: applied to training batches only, e.g. from `cifar_lab.augment.build_augmenter`.
         run_dir: turns on per-epoch checkpoints and resuming: if it already holds a checkpoint,
-            training continues from there up to `epochs`.
+            training continues from there up to `epochs` (an unreadable one is said and ignored).
         verbose: how progress is shown; see `progress_mode`.
         class_weight: `{class: weight}`, weighting each sample's loss.
         callbacks: extra Keras callbacks, run after the checkpoint and the epoch line.
@@ -203,13 +213,17 @@ def train_model(
     started = time.perf_counter()
     set_seed(seed)
     run_path = Path(run_dir) if run_dir is not None else None
-    state = restore_checkpoint(model, run_path) if run_path is not None else None
+    state = _restore(model, run_path) if run_path is not None else None
     initial_epoch = state["epochs_completed"] if state else 0
     history: dict[str, list[float]] = {k: list(v) for k, v in (state or {}).get("history", {}).items()}
     if initial_epoch >= epochs:
         return TrainResult(history, initial_epoch, time.perf_counter() - started, initial_epoch)
     if mode != "silent" and initial_epoch:
-        print(f"Resuming from the checkpoint in {run_path} after epoch {initial_epoch}.", flush=True)
+        print(
+            f"Resuming from the checkpoint in {run_path} after epoch {initial_epoch} (the shuffling and augmentation "
+            "streams restart, so the model is close to, not bit-for-bit, an uninterrupted run's).",
+            flush=True,
+        )
 
     train_data, validation_data = _datasets(
         model, x_train, y_train, validation, epochs, batch_size, seed, initial_epoch, augment, class_weight

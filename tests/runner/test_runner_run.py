@@ -5,6 +5,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -106,6 +107,34 @@ def test_summary_warns_when_a_notebook_fell_back_to_synthetic_data_but_not_when_
     assert "WARNING: this run used SYNTHETIC data" in format_summary(RunResult(Path("runs/q"), (synthetic,)))
     assert "SYNTHETIC" not in format_summary(RunResult(Path("runs/q"), (real,)))
     assert "SYNTHETIC" not in format_summary(RunResult(Path("runs/ci"), (synthetic,), data="synthetic"))
+
+
+def test_a_kernel_log_that_is_a_link_is_replaced_never_written_through(tmp_path):
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    (tmp_path / "run" / "logs").mkdir(parents=True)
+    log = tmp_path / "run" / "logs" / "01_first.log"
+    log.symlink_to(target)
+    assert run(tmp_path / "run", notebooks="01").ok
+    assert target.read_text() == "keep me"
+    assert not log.is_symlink() and "written by the kernel process itself" in log.read_text()
+
+
+def test_the_summary_says_which_models_were_resumed_from_a_checkpoint(copy_of_completed):
+    record = copy_of_completed / "models" / "original" / "training.json"
+    record.parent.mkdir(parents=True)
+    record.write_text(json.dumps({"seconds": 3.0, "resumed_after_epochs": 2}))
+    result = run(copy_of_completed, data="synthetic", params={"epochs": 3, "learning_rate": 0.001, "optimizer": "007"})
+    assert result.resumed == {"original": 2}
+    assert "note: model original was resumed from its checkpoint after epoch 2" in format_summary(result)
+
+
+def test_a_run_sweeps_the_temporary_files_a_killed_run_left(copy_of_completed):
+    leftover = copy_of_completed / "models" / "original" / ".model.keras.999999999.0123abcd.tmp.keras"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"half a model")
+    run(copy_of_completed, data="synthetic", params={"epochs": 3, "learning_rate": 0.001, "optimizer": "007"})
+    assert not leftover.exists()
 
 
 def test_rerun_with_the_same_parameters_skips_completed_notebooks(copy_of_completed):
@@ -331,6 +360,11 @@ def test_ctrl_c_keeps_completed_notebooks_stops_the_kernel_and_leaves_no_partial
     assert kernels and all(wait_until_gone(pid) for pid in kernels), "no kernel is left running"
 
 
+def kernel_folders(pid):
+    """The socket folders (each with the kernel's connection file) that runner `pid`'s kernels use."""
+    return list(Path(tempfile.gettempdir()).glob(f"cifar-lab-kernel-{pid}-*"))
+
+
 def test_a_killed_run_resumes_after_its_completed_notebooks(tmp_path):
     process = start_run_and_wait_for_second_notebook(tmp_path)
     process.kill()
@@ -339,3 +373,13 @@ def test_a_killed_run_resumes_after_its_completed_notebooks(tmp_path):
     assert statuses(resumed) == [("01_first", "skipped"), ("02_second", "done")]
     assert executions(tmp_path) == ["01_first", "02_second"]
     assert sorted(p.name for p in (tmp_path / "notebooks").iterdir()) == ["01_first.ipynb", "02_second.ipynb"]
+
+
+def test_the_kernel_folder_and_connection_file_a_killed_run_left_are_swept_at_the_next_start(tmp_path):
+    process = start_run_and_wait_for_second_notebook(tmp_path)
+    (left,) = kernel_folders(process.pid)
+    assert (left / "kernel.json").is_file(), "the connection file, with its key, is inside the folder"
+    process.kill()
+    process.communicate(timeout=60)
+    run(tmp_path, params={"sleep_s": "0"})
+    assert not left.exists()

@@ -13,7 +13,7 @@ import pytest
 
 from cifar_lab.models import build_model
 from cifar_lab.train import train_model
-from cifar_lab.train.checkpoint import read_checkpoint_state
+from cifar_lab.train.checkpoint import CorruptCheckpointError, read_checkpoint_state, save_checkpoint
 
 # A training run in its own process, so the test can kill it as a crash or Ctrl-C would.
 TRAINING_SCRIPT = textwrap.dedent("""
@@ -77,6 +77,45 @@ def test_resuming_with_a_different_optimizer_is_a_clear_error(tiny, tmp_path):
         train_model(
             build_model("original", optimizer="adam"), x, y, epochs=2, batch_size=32, run_dir=tmp_path, verbose="silent"
         )
+
+
+def test_saving_a_checkpoint_never_deletes_a_file_the_record_names_outside_the_run_dir(tmp_path):
+    victim = tmp_path / "precious.weights.h5"
+    victim.write_text("keep me")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "checkpoint.json").write_text(json.dumps({"epochs_completed": 1, "weights": "../precious.weights.h5"}))
+    save_checkpoint(build_model("original"), run_dir, {"epochs_completed": 2, "history": {}})
+    assert victim.read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("record", "problem"),
+    [
+        ("{not json", "unreadable"),
+        ("[1]", "not a JSON object"),
+        ('{"epochs_completed": "2"}', "epochs_completed is not a positive whole number"),
+        (
+            '{"epochs_completed": 2, "history": {}, "model": "original", "optimizer": "RMSprop", "weights": "/etc/passwd"}',
+            "weights names '/etc/passwd', not a checkpoint file of this folder",
+        ),
+    ],
+)
+def test_a_corrupt_checkpoint_record_is_one_error_naming_the_file_and_the_fix(tmp_path, record, problem):
+    (tmp_path / "checkpoint.json").write_text(record)
+    with pytest.raises(CorruptCheckpointError, match="is not a checkpoint cifar-lab wrote") as caught:
+        read_checkpoint_state(tmp_path)
+    message = str(caught.value)
+    assert str(tmp_path / "checkpoint.json") in message and problem in message and "\n" not in message
+
+
+def test_training_over_a_corrupt_checkpoint_starts_at_epoch_1_and_says_so(tiny, tmp_path, capsys):
+    x, y = tiny
+    (tmp_path / "checkpoint.json").write_text("{not json")
+    result = train_model(build_model("original"), x, y, epochs=1, batch_size=32, run_dir=tmp_path, verbose="silent")
+    assert result.resumed_from == 0 and len(result.history["loss"]) == 1
+    assert "Not resuming from the checkpoint in" in capsys.readouterr().out
+    assert read_checkpoint_state(tmp_path)["epochs_completed"] == 1
 
 
 @pytest.mark.slow
