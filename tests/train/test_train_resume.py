@@ -96,7 +96,15 @@ def test_saving_a_checkpoint_never_deletes_a_file_the_record_names_outside_the_r
         ("[1]", "not a JSON object"),
         ('{"epochs_completed": "2"}', "epochs_completed is not a positive whole number"),
         (
-            '{"epochs_completed": 2, "history": {}, "model": "original", "optimizer": "RMSprop", "weights": "/etc/passwd"}',
+            json.dumps(
+                {
+                    "epochs_completed": 2,
+                    "history": {},
+                    "model": "original",
+                    "optimizer": "RMSprop",
+                    "weights": "/etc/passwd",
+                }
+            ),
             "weights names '/etc/passwd', not a checkpoint file of this folder",
         ),
     ],
