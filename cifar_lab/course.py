@@ -189,14 +189,8 @@ def train_or_load(
         history = json.loads((directory / "history.json").read_text(encoding="utf-8"))
         timing = directory / "training.json"
         training = json.loads(timing.read_text(encoding="utf-8")) if timing.is_file() else {}
-        return Trained(
-            load_model(directory / "model.keras"),
-            history,
-            directory,
-            loaded=True,
-            seconds=training.get("seconds", 0.0),
-            resumed_after_epochs=training.get("resumed_after_epochs", 0),
-        )
+        seconds, resumed = training.get("seconds", 0.0), training.get("resumed_after_epochs", 0)
+        return Trained(load_model(directory / "model.keras"), history, directory, True, seconds, resumed)
 
     params_file.unlink(missing_ok=True)
     # Checkpoints live under a digest of the parameters: only a run with the same ones may resume them.

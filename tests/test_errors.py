@@ -11,6 +11,8 @@ from cifar_lab.data import ChecksumError, CifarFormatError, DownloadError, Unsaf
 from cifar_lab.errors import CifarLabError, MissingFileError, UsageError, WrongTypeError, did_you_mean
 from cifar_lab.runner import ParameterError
 from cifar_lab.runner.execution import NotebookFailed
+from cifar_lab.runner.state import RunDirError, RunDirLockedError, RunStateError
+from cifar_lab.train.checkpoint import CorruptCheckpointError
 
 
 @pytest.mark.parametrize(
@@ -26,6 +28,10 @@ from cifar_lab.runner.execution import NotebookFailed
         (ChecksumError, ValueError),
         (CheckInputError, ValueError),
         (NotebookFailed, RuntimeError),
+        (RunDirLockedError, RuntimeError),
+        (RunStateError, ValueError),
+        (RunDirError, OSError),
+        (CorruptCheckpointError, ValueError),
     ],
 )
 def test_every_error_is_a_cifar_lab_error_and_the_builtin_callers_expect(error, builtin):

@@ -152,21 +152,30 @@ def read_state(run_dir: str | os.PathLike[str], *, force: bool = False, say: Cal
         return {"notebooks": {}}
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(state, dict) or not isinstance(state.get("notebooks"), dict):
-            raise ValueError("it holds no 'notebooks' record")
-        if not all(isinstance(record, dict) for record in state["notebooks"].values()):
-            raise ValueError("a notebook's record is not an object")
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
-        if not force:
-            raise RunStateError(
-                f"{path} is not a cifar-lab resume record ({error}). Pass --force to move it aside to "
-                f"{aside.name} and run every notebook again."
-            ) from None
-        os.replace(path, aside)
-        say(f"{path} was not a readable resume record; moved aside to {aside.name}, every notebook runs again")
-        return {"notebooks": {}}
-    return state
+        state, problem = None, str(error)
+    else:
+        problem = _problem(state)
+    if problem is None:
+        return state
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+    if not force:
+        raise RunStateError(
+            f"{path} is not a cifar-lab resume record ({problem}). Pass --force to move it aside to "
+            f"{aside.name} and run every notebook again."
+        )
+    os.replace(path, aside)
+    say(f"{path} was not a readable resume record; moved aside to {aside.name}, every notebook runs again")
+    return {"notebooks": {}}
+
+
+def _problem(state: Any) -> str | None:
+    """What makes `state` no resume record, or None."""
+    if not isinstance(state, dict) or not isinstance(state.get("notebooks"), dict):
+        return "it holds no 'notebooks' record"
+    if not all(isinstance(record, dict) for record in state["notebooks"].values()):
+        return "a notebook's record is not an object"
+    return None
 
 
 def record_notebook(run_dir: str | os.PathLike[str], stem: str, record: dict[str, Any]) -> None:
