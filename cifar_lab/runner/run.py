@@ -18,10 +18,11 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,19 +88,30 @@ def execute_plan(
         >>> result.ok  # doctest: +SKIP
         True
     """
-    say = log or (lambda line: None)
-    try:
-        with lock_run_dir(plan.run_dir):
-            from cifar_lab.runner.execution import sweep_kernel_leftovers
+    with _locked(plan.run_dir):
+        return _execute_locked(plan, force, progress, log or (lambda line: None))
 
-            sweep_kernel_leftovers()
-            for folder, _, _ in os.walk(plan.run_dir):  # links to folders are not followed
-                remove_stale_temporaries(folder)  # a killed run's half-written models, metrics, notebooks
-            outcomes = _execute_in_order(plan, read_state(plan.run_dir, force=force, say=say), force, progress, say)
+
+@contextlib.contextmanager
+def _locked(run_dir: Path) -> Iterator[None]:
+    """Hold the run directory's lock; a file-system error inside becomes one line (`RunDirError`)."""
+    try:
+        with lock_run_dir(run_dir):
+            yield
     except OSError as error:
         if isinstance(error, CifarLabError):
             raise
-        raise RunDirError.from_os_error(plan.run_dir, error) from None
+        raise RunDirError.from_os_error(run_dir, error) from None
+
+
+def _execute_locked(plan: RunPlan, force: bool, progress: bool, say: Callable[[str], None]) -> RunResult:
+    """`execute_plan`, the lock held: sweep what killed runs left, then run the notebooks in order."""
+    from cifar_lab.runner.execution import sweep_kernel_leftovers
+
+    sweep_kernel_leftovers()
+    for folder, _, _ in os.walk(plan.run_dir):  # links to folders are not followed
+        remove_stale_temporaries(folder)  # a killed run's half-written models, metrics, notebooks
+    outcomes = _execute_in_order(plan, read_state(plan.run_dir, force=force, say=say), force, progress, say)
     return RunResult(plan.run_dir, tuple(outcomes), plan.data, _resumed_models(plan.run_dir))
 
 
@@ -266,7 +278,8 @@ def run_notebooks(
         f"cifar-lab run: preset {plan.preset}, {count} into {plan.run_dir}"
         f" (cell timeout {f'{plan.timeout:g} s' if plan.timeout else 'none'})"
     )
-    prepare_data(plan.data, say=say)
-    result = execute_plan(plan, force=force, progress=progress, log=say)
+    with _locked(plan.run_dir):  # before the data: a second run stops at once, not after a download
+        prepare_data(plan.data, say=say)
+        result = _execute_locked(plan, force, progress, say)
     say(format_summary(result))
     return result

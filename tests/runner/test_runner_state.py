@@ -13,6 +13,7 @@ import pytest
 
 from cifar_lab.cli import main
 from cifar_lab.rundir import STATE_FILE
+from cifar_lab.runner import run as runner_run
 from cifar_lab.runner import state as run_state
 from cifar_lab.runner.state import LOCK_FILE, RunDirLockedError, lock_run_dir, read_state, record_notebook
 
@@ -50,8 +51,11 @@ def held(tmp_path):
     process.wait()
 
 
-def test_a_second_run_on_a_locked_run_dir_stops_at_once_naming_the_holder(held, tmp_path, capsys):
+def test_a_second_run_on_a_locked_run_dir_stops_at_once_naming_the_holder(held, tmp_path, capsys, monkeypatch):
+    fetched = []
+    monkeypatch.setattr(runner_run, "prepare_data", lambda data, say: fetched.append(data))
     assert cli_run(tmp_path / "run") == 1
+    assert fetched == [], "it stops before fetching any data"
     line = one_error_line(capsys)
     assert f"Another cifar-lab run (pid {held.pid}) is running notebooks into" in line and "--run-dir" in line
     assert not (tmp_path / "run" / "notebooks").exists() and not (tmp_path / "run" / STATE_FILE).exists()
