@@ -35,7 +35,7 @@ from typing import Any, BinaryIO
 import papermill
 from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpec
-from nbclient.exceptions import CellTimeoutError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
 from cifar_lab.errors import CifarLabError
@@ -220,9 +220,33 @@ def execute_notebook(
         ) from error
     except BaseException:  # Ctrl-C: leave only completed notebooks behind
         partial.unlink(missing_ok=True)
+        _quiet_the_interrupted_cell()
         raise
     move_into_place(partial, output)
     failed_path(output).unlink(missing_ok=True)
+
+
+def _quiet_the_interrupted_cell() -> None:
+    """Keep the interrupted cell's task from printing a traceback when Python collects it.
+
+    Ctrl-C leaves nbclient's task for the running cell in Jupyter's event loop; it ends with
+    `DeadKernelError` once the kernel is stopped, and asyncio reports that as "Task exception was
+    never retrieved" with a traceback, after cifar-lab's own one line.
+    """
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    previous = loop.get_exception_handler()
+
+    def handler(loop: Any, context: dict[str, Any]) -> None:
+        if isinstance(context.get("exception"), DeadKernelError):
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
 
 
 def _kept(partial: Path, output: Path) -> str:

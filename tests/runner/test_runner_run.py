@@ -348,12 +348,14 @@ def sleep_cell_is_running(partial):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the kernel")
-def test_ctrl_c_keeps_completed_notebooks_stops_the_kernel_and_leaves_no_partial_file(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "sigterm"])
+def test_ctrl_c_keeps_completed_notebooks_stops_the_kernel_and_leaves_no_partial_file(tmp_path, stop):
     process = start_run_and_wait_for_second_notebook(tmp_path)
-    kernels = kernel_children(process.pid)
-    process.send_signal(signal.SIGINT)
+    kernels, (folder,) = kernel_children(process.pid), kernel_folders(process.pid)
+    process.send_signal(stop)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130 and "run the same command again to resume" in stderr
+    assert "Traceback" not in stderr and not folder.exists(), "no traceback, no socket folder or connection file left"
     assert sorted(p.name for p in (tmp_path / "notebooks").iterdir()) == ["01_first.ipynb"]
     state = json.loads((tmp_path / STATE_FILE).read_text())
     assert list(state["notebooks"]) == ["01_first"]
