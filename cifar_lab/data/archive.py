@@ -7,7 +7,9 @@ images per batch are common in teaching, so nothing here assumes 10,000.
 
 Memory: the output arrays are allocated once, from an upper bound on the image count (a batch file
 holds at least 3,072 bytes per image), and filled batch by batch, so loading holds the final arrays
-plus one batch, never a second full copy. Archives are read in place; nothing is extracted.
+plus one batch, never a second full copy. That bound comes from sizes `cifar_lab.data.members` has
+checked first (no sparse members, none above what a CIFAR-10 file can hold), and a batch holding
+more images than its bytes can is refused. Archives are read in place; nothing is extracted.
 
 Example:
     >>> import io, pickle, tarfile, tempfile
