@@ -61,6 +61,14 @@ def _reconstruct(cls: Any, shape: Any, dtype: Any) -> np.ndarray:
     return _RECONSTRUCT(np.ndarray, shape, dtype)
 
 
+def _frombuffer(buffer: Any, dtype: Any, shape: Any, order: Any) -> np.ndarray:
+    """numpy's `_frombuffer`, as numpy pickles an array at protocol 5: the bytes that are there, reshaped."""
+    plain = isinstance(dtype, np.dtype) and not dtype.hasobject and isinstance(shape, tuple) and order in ("C", "F")
+    if not (plain and isinstance(buffer, bytes | bytearray)):
+        raise _Refused("it calls numpy's _frombuffer with something other than an array's bytes")
+    return np.frombuffer(buffer, dtype=dtype).reshape(shape, order=order)
+
+
 def _latin1_encode(text: str, encoding: str = "latin1") -> bytes:
     """`_codecs.encode` as Python 3 pickles bytes at protocol 2, limited to that one codec."""
     if not isinstance(text, str) or codecs.lookup(encoding).name != "iso8859-1":
@@ -78,6 +86,8 @@ def _empty_bytes(*args: Any) -> bytes:
 _ALLOWED_GLOBALS: dict[tuple[str, str], Any] = {
     ("numpy.core.multiarray", "_reconstruct"): _reconstruct,
     ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
+    ("numpy.core.numeric", "_frombuffer"): _frombuffer,  # protocol 5, Python 3.14's default
+    ("numpy._core.numeric", "_frombuffer"): _frombuffer,
     ("numpy", "ndarray"): _ARRAY_CLASS,
     ("numpy", "dtype"): np.dtype,
     ("_codecs", "encode"): _latin1_encode,

@@ -153,3 +153,21 @@ def test_an_archive_with_more_members_than_cifar10_could_have_is_refused(fake_ci
     headers = b"".join(tarfile.TarInfo(f"{BATCH_DIR}/empty_{i}").tobuf() for i in range(MAX_MEMBERS))
     with pytest.raises(CifarFormatError, match=rf"more than {MAX_MEMBERS} members, where the official"):
         load_cifar10(_archive(tmp_path, fake_cifar, extra=headers))
+
+
+def test_a_batch_pickled_at_protocol_5_loads(fake_cifar):
+    batch = batch_dict(fake_cifar.x_test, fake_cifar.y_test, "test_batch")
+    (fake_cifar.batch_dir / "test_batch").write_bytes(pickle.dumps(batch, protocol=5))  # numpy's _frombuffer
+    np.testing.assert_array_equal(load_cifar10(fake_cifar.batch_dir).x_test, fake_cifar.x_test)
+
+
+class _FromBufferOfNone:
+    def __reduce__(self):
+        frombuffer = np.zeros(3, np.uint8).__reduce_ex__(5)[0]  # numpy's own, as protocol 5 names it
+        return frombuffer, (None, np.dtype(np.uint8), (3,), "C")
+
+
+def test_frombuffer_is_refused_for_anything_but_an_arrays_bytes():
+    blob = pickle.dumps(_FromBufferOfNone(), protocol=2)
+    with pytest.raises(UnsafePickleError, match=r"x is not a CIFAR-10 batch file: it calls numpy's _frombuffer"):
+        load_batch_pickle(io.BytesIO(blob), name="x")
