@@ -105,6 +105,11 @@ def read_cifar_files(path: str | os.PathLike[str]) -> CifarArrays:
     if path.is_file():
         with archive_entries(path) as entries:
             return _read_entries(entries)
+    if path.exists():
+        raise CifarFormatError(
+            f"{path} is neither a file nor a folder (a FIFO or a device), so it was not read. Pass the path of "
+            f"{ARCHIVE_NAME} or of a directory holding {BATCH_DIR}/."
+        )
     raise MissingFileError(
         f"No CIFAR-10 data at {path}: it does not exist. Pass the path of cifar-10-python.tar.gz or of a "
         f"directory holding {BATCH_DIR}/, or use data='auto' to find or download it."

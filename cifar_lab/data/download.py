@@ -67,7 +67,7 @@ class RemoteFile:
 _CHUNK = 1 << 20
 MAX_UNDECLARED_BYTES = 2**30  # accepted for a file declared without a size
 DEFAULT_DEADLINE = 3600.0  # seconds for a whole download: the CIFAR-10 archive at 50 KB/s
-STALE_PART_SECONDS = 24 * 3600  # untouched this long, a .part file is a dead download's whatever its pid says
+STALE_PART_SECONDS = 24 * 3600  # a .part file untouched this long is a dead download's, even if its pid was reused
 
 
 class ChecksumError(CifarLabError, ValueError):

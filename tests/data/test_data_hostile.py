@@ -171,3 +171,8 @@ def test_frombuffer_is_refused_for_anything_but_an_arrays_bytes():
     blob = pickle.dumps(_FromBufferOfNone(), protocol=2)
     with pytest.raises(UnsafePickleError, match=r"x is not a CIFAR-10 batch file: it calls numpy's _frombuffer"):
         load_batch_pickle(io.BytesIO(blob), name="x")
+
+
+def test_data_naming_a_device_is_refused_not_read():
+    with pytest.raises(CifarFormatError, match=r"/dev/zero is neither a file nor a folder \(a FIFO or a device\)"):
+        load_cifar10("/dev/zero")
