@@ -97,6 +97,7 @@ class DaskExecutor:
     Raises:
         ImportError: Dask is not installed, naming the extra that installs it.
         SchedulerUnreachableError: no scheduler answers at `address`.
+        UsageError: `address` is not an address Dask can read.
 
     Example:
         Not run in the tests: it needs a running Dask scheduler.
@@ -116,6 +117,11 @@ class DaskExecutor:
         self._distributed = distributed
         try:
             self._client = distributed.Client(address, timeout=f"{connect_timeout_s}s")
+        except ValueError as error:  # an address distributed cannot parse: no port, an unknown protocol
+            raise UsageError(
+                f"--scheduler {address!r} is not a Dask scheduler's address ({error}): give it as tcp://HOST:PORT, "
+                "as `dask scheduler` prints it."
+            ) from None
         except OSError as error:  # distributed raises OSError (and its TimeoutError) when nobody answers
             raise SchedulerUnreachableError(
                 f"No Dask scheduler answered at {address!r} within {connect_timeout_s:g} s "

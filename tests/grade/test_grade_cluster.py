@@ -93,3 +93,11 @@ def test_an_address_nobody_answers_at_is_a_one_line_error(tmp_path, monkeypatch,
     assert status == 1 and len(error.splitlines()) == 1
     assert error.startswith("cifar-lab grade: error: No Dask scheduler answered at 'tcp://127.0.0.1:9' within 1 s")
     assert not (tmp_path / "grades").exists()  # nothing written before the cluster is reached
+
+
+def test_an_address_that_is_not_one_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "subs").mkdir()
+    write_notebook(tmp_path / "subs" / "ada.ipynb")
+    status = main(["grade", str(tmp_path / "subs"), "--out", str(tmp_path / "grades"), "--scheduler", "nonsense"])
+    error = capsys.readouterr().err.strip()
+    assert status == 2 and error.startswith("cifar-lab grade: error: --scheduler 'nonsense' is not a Dask scheduler's")
