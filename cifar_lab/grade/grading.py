@@ -128,6 +128,7 @@ def grade_submissions(
         say(
             f"{submission.name}: {record['status']} in {record['seconds']:.0f} s, "
             f"hidden-set accuracy {record['holdout_accuracy'] if record['holdout_accuracy'] is not None else '-'}"
+            + context.isolation_note(outcome)
         )
     records = tuple(state[s.name] for s in found if s.name in state)
     write_summary(out, records, settings.preset)
@@ -164,6 +165,16 @@ class _Context:
                 "(see the instructor guide's threat model)"
             )
         )
+
+    def isolation_note(self, outcome: dict[str, Any]) -> str:
+        """A warning when a submission's kernel ran without the namespaces the run's first line announced
+        (a Dask worker that does not allow them), else ''."""
+        from cifar_lab.sandbox import namespaces_available
+
+        announced = self.settings.namespaces if self.settings.namespaces is not None else namespaces_available()
+        if announced and outcome.get("namespaces") is False:
+            return "; WARNING: its kernel ran without namespaces (its worker does not allow them)"
+        return ""
 
     def fingerprint(self, submission: Submission) -> str:
         from cifar_lab.runner.plan import library_digest
@@ -213,7 +224,7 @@ class _Context:
     ) -> dict:
         paths = JobPaths(self.out, submission.name)
         record = score_submission(submission, outcome, notebook, paths, self.holdout, self.settings.preset)
-        record["locked_cells"] = locked
+        record["locked_cells"], record["namespaces"] = locked, outcome.get("namespaces")
         record["fingerprint"] = fingerprint
         state[submission.name] = record
         write_feedback(self.out, record)

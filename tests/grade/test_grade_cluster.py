@@ -10,6 +10,7 @@ from sklearn.metrics import accuracy_score
 
 from cifar_lab.cli import main
 from cifar_lab.grade import grade_submissions
+from cifar_lab.grade.grading import GradeSettings, _Context
 from cifar_lab.runner import executors
 from cifar_lab.sandbox import namespaces_available
 
@@ -80,6 +81,7 @@ def test_the_grader_scores_what_the_workers_ran(on_cluster):
 def test_on_a_worker_the_kernel_is_still_sandboxed(on_cluster):
     executed = (on_cluster["out"] / "notebooks" / "ada.ipynb").read_text(encoding="utf-8")
     assert "hold-out bytes seen: 0" in executed  # covered by an empty file
+    assert on_cluster["rows"]["ada"]["namespaces"] is True  # as the worker reported it
 
 
 def test_an_address_nobody_answers_at_is_a_one_line_error(tmp_path, monkeypatch, capsys):
@@ -101,3 +103,9 @@ def test_an_address_that_is_not_one_is_a_usage_error(tmp_path, capsys):
     status = main(["grade", str(tmp_path / "subs"), "--out", str(tmp_path / "grades"), "--scheduler", "nonsense"])
     error = capsys.readouterr().err.strip()
     assert status == 2 and error.startswith("cifar-lab grade: error: --scheduler 'nonsense' is not a Dask scheduler's")
+
+
+def test_a_kernel_that_ran_without_the_announced_namespaces_is_flagged_in_the_log(tmp_path):
+    context = _Context(tmp_path, GradeSettings(namespaces=True), None, tmp_path, None)
+    assert "WARNING: its kernel ran without namespaces" in context.isolation_note({"namespaces": False})
+    assert context.isolation_note({"namespaces": True}) == ""
