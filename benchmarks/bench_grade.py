@@ -6,7 +6,9 @@ untouched: each trains the ci model and hands in its predictions), times one of 
 synthetic images. Prints the seconds per submission (the run's wall time divided by N), the mean time
 each notebook took inside the grader, and their ratios to the notebook alone, side by side in one run.
 
-The 1-minute load average is printed before and after: on a shared machine the times are upper bounds.
+How quiet the machine was is recorded around both measurements (`machine.QuietMonitor`: the load average
+before and after, the share of the machine other processes used, and a NOT QUIET mark when that is not
+small): on a shared machine the times are upper bounds, and only the ratios measured side by side compare.
 Results are printed and written to `benchmarks/results/grade.txt` (or `--out`) when the run is done.
 
 Usage:
@@ -25,6 +27,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from machine import QuietMonitor
 
 from cifar_lab.data import make_synthetic
 from cifar_lab.files import atomic_write_text
@@ -50,19 +56,18 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copy(notebook, subs / f"student{i:02d}.ipynb")
     hidden = make_synthetic(n_train=0, n_test=200, seed=7)
     np.savez(work / "hidden.npz", x=hidden.x_test, y=hidden.y_test)
-    load_before = os.getloadavg()[0]
+    quietness: list[str] = []
+    with QuietMonitor("bench_grade", print_fn=quietness.append):
+        started = time.perf_counter()
+        params = {"preset": "ci", "run_dir": str(work / "alone-run")}
+        execute_notebook(notebook, work / "alone" / "02.ipynb", params, timeout=600, progress=False)
+        alone = time.perf_counter() - started
 
-    started = time.perf_counter()
-    params = {"preset": "ci", "run_dir": str(work / "alone-run")}
-    execute_notebook(notebook, work / "alone" / "02.ipynb", params, timeout=600, progress=False)
-    alone = time.perf_counter() - started
-
-    started = time.perf_counter()
-    result = grade_submissions(
-        subs, work / "grades", preset="ci", holdout=work / "hidden.npz", jobs=args.jobs, timeout=600, log=None
-    )
-    graded = time.perf_counter() - started
-    load_after = os.getloadavg()[0]
+        started = time.perf_counter()
+        result = grade_submissions(
+            subs, work / "grades", preset="ci", holdout=work / "hidden.npz", jobs=args.jobs, timeout=600, log=None
+        )
+        graded = time.perf_counter() - started
 
     statuses = sorted({r["status"] for r in result.records})
     inside = sum(r["seconds"] for r in result.records) / len(result.records)
@@ -70,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"# cifar-lab grade, {len(result.records)} ci-preset submissions of 02_baseline_cnn, --jobs {args.jobs}",
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}",
-        f"# load average (1 min): {load_before:.2f} before, {load_after:.2f} after",
+        *(f"# {line}" for line in quietness),
         f"one notebook alone (papermill, no sandbox):     {alone:7.1f} s",
         f"grading, whole run:                             {graded:7.1f} s",
         f"grading, seconds per submission (run / N):      {per_submission:7.1f} s   to alone {per_submission / alone:.2f}",  # noqa: E501

@@ -165,6 +165,7 @@ def read_notebook(path: Path):
             f"{path} is not a readable Jupyter notebook ({error}). Open and save "
             "it again in Jupyter, or pass the .py file instead."
         ) from error
+    _check_structure(path, notebook)
     language = notebook.metadata.get("kernelspec", {}).get("language", "python")
     if language != "python":
         raise CheckInputError(
@@ -177,6 +178,23 @@ def read_notebook(path: Path):
             "Check the notebooks one part at a time."
         )
     return notebook
+
+
+def _check_structure(path: Path, notebook) -> None:
+    """Refuse what nbformat reads without complaint but no notebook has (a source that is not text, ...)."""
+    problem = None
+    if not isinstance(notebook.metadata.get("kernelspec", {}), dict):
+        problem = "its kernelspec is not a mapping"
+    for number, cell in enumerate(notebook.cells, start=1):
+        if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
+            problem = problem or f"cell {number} has no cell type"
+        elif not isinstance(cell.get("source"), str):
+            problem = problem or f"cell {number}'s source is not text but {type(cell.get('source')).__name__}"
+    if problem:
+        raise CheckInputError(
+            f"{path} is not a readable Jupyter notebook ({problem}). Open and save it again in Jupyter, "
+            "or pass the .py file instead."
+        )
 
 
 def read_python_file(path: Path) -> str:

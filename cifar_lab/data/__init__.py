@@ -6,7 +6,7 @@ What the notebooks use is re-exported here; the modules below may change freely:
 - `loading`: `load_cifar10` and the `CifarData` it returns; `arrays`: `normalize`, `one_hot`,
   `class_counts`; `splits`: validation splits and class-balanced subsets; `plots`: the sample grid;
 - plumbing: `archive` reads the official files, `safe_pickle` unpickles them without running code,
-  `download` fetches them over verified TLS, `synthetic` draws the offline stand-in.
+  `download` fetches them over verified TLS (`transport`: its network side), `synthetic` draws the offline stand-in.
 
 Example:
     >>> from cifar_lab.data import load_cifar10, normalize, split_validation
@@ -19,7 +19,7 @@ Example:
 from cifar_lab.data.archive import CifarFormatError
 from cifar_lab.data.arrays import class_counts, normalize, one_hot
 from cifar_lab.data.cifar10 import CLASS_NAMES, DATA_SOURCES, IMAGE_SHAPE, NUM_CLASSES, check_data
-from cifar_lab.data.download import ChecksumError, DownloadError
+from cifar_lab.data.download import ChecksumError, DownloadError, StorageError
 from cifar_lab.data.loading import CifarData, SyntheticFallbackWarning, default_data_home, load_cifar10, make_synthetic
 from cifar_lab.data.plots import plot_sample_grid
 from cifar_lab.data.safe_pickle import UnsafePickleError
@@ -34,6 +34,7 @@ __all__ = [
     "CifarData",
     "CifarFormatError",
     "DownloadError",
+    "StorageError",
     "SyntheticFallbackWarning",
     "UnsafePickleError",
     "check_data",

@@ -7,7 +7,9 @@ images per batch are common in teaching, so nothing here assumes 10,000.
 
 Memory: the output arrays are allocated once, from an upper bound on the image count (a batch file
 holds at least 3,072 bytes per image), and filled batch by batch, so loading holds the final arrays
-plus one batch, never a second full copy. Archives are read in place; nothing is extracted.
+plus one batch, never a second full copy. That bound comes from sizes `cifar_lab.data.members` has
+checked first (no sparse members, none above what a CIFAR-10 file can hold), and a batch holding
+more images than its bytes can is refused. Archives are read in place; nothing is extracted.
 
 Example:
     >>> import io, pickle, tarfile, tempfile
@@ -27,37 +29,29 @@ from __future__ import annotations
 
 import os
 import pickle
-import posixpath
 import tarfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import partial
+import zlib
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
 from cifar_lab.data.cifar10 import (
     ARCHIVE_NAME,
     BATCH_DIR,
-    CIFAR10_ARCHIVE,
     IMAGE_BYTES,
     META_FILE,
     NUM_CLASSES,
     TEST_BATCH,
     TRAIN_BATCHES,
 )
+from cifar_lab.data.members import FIX, CifarFormatError, Entry, archive_entries, directory_entries, find_batch_dir
 from cifar_lab.data.safe_pickle import UnsafePickleError, bytes_needed, load_batch_pickle
-from cifar_lab.errors import CifarLabError, MissingFileError
+from cifar_lab.errors import MissingFileError
 
-_FIX = (
-    f"Download the official archive again ({CIFAR10_ARCHIVE.url}) "
-    "and pass its path, or use data='synthetic' for an offline demo."
-)
-
-
-class CifarFormatError(CifarLabError, ValueError):
-    """A CIFAR-10 file is missing, truncated, unsafe or not in the official format."""
+__all__ = ["CifarArrays", "CifarFormatError", "read_cifar_files"]
+# What a damaged stream raises while it is unpickled, from a file, a tar member or its gzip layer.
+_DAMAGED = (EOFError, pickle.UnpicklingError, ValueError, TypeError, OSError, tarfile.TarError, zlib.error)
 
 
 class CifarArrays(NamedTuple):
@@ -68,13 +62,6 @@ class CifarArrays(NamedTuple):
     x_test: np.ndarray
     y_test: np.ndarray
     class_names: tuple[str, ...] | None  # from batches.meta; None when the copy has no meta file
-
-
-class _Entry(NamedTuple):
-    where: str  # how the file is named in errors
-    size: int
-    position: int  # reading in this order never seeks backwards in a compressed archive
-    open: Callable[[], IO[bytes]]
 
 
 def read_cifar_files(path: str | os.PathLike[str]) -> CifarArrays:
@@ -106,91 +93,36 @@ def read_cifar_files(path: str | os.PathLike[str]) -> CifarArrays:
         >>> read_cifar_files(folder)
         Traceback (most recent call last):
         ...
-        cifar_lab.data.archive.CifarFormatError: Missing CIFAR-10 batch file(s) test_batch next to ...
+        cifar_lab.data.members.CifarFormatError: Missing CIFAR-10 batch file(s) test_batch next to ...
     """
     path = Path(path).expanduser()
     if path.is_dir():
         archive = path / ARCHIVE_NAME
-        if not _batch_dir(path) and archive.is_file():
+        if not find_batch_dir(path) and archive.is_file():
             path = archive
     if path.is_dir():
-        return _read_entries(_directory_entries(path))
+        return _read_entries(directory_entries(path))
     if path.is_file():
-        with _open_archive(path) as entries:
+        with archive_entries(path) as entries:
             return _read_entries(entries)
+    if path.exists():
+        raise CifarFormatError(
+            f"{path} is neither a file nor a folder (a FIFO or a device), so it was not read. Pass the path of "
+            f"{ARCHIVE_NAME} or of a directory holding {BATCH_DIR}/."
+        )
     raise MissingFileError(
         f"No CIFAR-10 data at {path}: it does not exist. Pass the path of cifar-10-python.tar.gz or of a "
         f"directory holding {BATCH_DIR}/, or use data='auto' to find or download it."
     )
 
 
-def _batch_dir(directory: Path) -> Path | None:
-    for candidate in (directory / BATCH_DIR, directory):
-        if any((candidate / name).is_file() for name in (*TRAIN_BATCHES, TEST_BATCH)):
-            return candidate
-    return None
-
-
-def _directory_entries(directory: Path) -> dict[str, _Entry]:
-    batch_dir = _batch_dir(directory)
-    if batch_dir is None:
-        raise CifarFormatError(
-            f"No CIFAR-10 batch files in {directory}: expected {BATCH_DIR}/ or data_batch_1 .. data_batch_5 "
-            f"and test_batch in it. Pass the directory that holds them, or the archive itself."
-        )
-    entries = {}
-    for position, name in enumerate((*TRAIN_BATCHES, TEST_BATCH, META_FILE)):
-        file = batch_dir / name
-        if file.is_file():
-            entries[name] = _Entry(str(file), file.stat().st_size, position, partial(open, file, "rb"))
-    return entries
-
-
-@contextmanager
-def _open_archive(path: Path) -> Iterator[dict[str, _Entry]]:
-    try:
-        archive = tarfile.open(path, "r:*")
-    except (tarfile.TarError, EOFError, OSError) as error:
-        raise CifarFormatError(f"{path} is not a readable tar archive ({error}). {_FIX}") from error
-    with archive:
-        try:
-            members = archive.getmembers()
-        except (tarfile.TarError, EOFError, OSError) as error:
-            raise CifarFormatError(f"{path} is damaged or truncated ({error}). {_FIX}") from error
-        entries = {}
-        for member in sorted(members, key=lambda m: m.offset):
-            _refuse_unsafe_member(path, member)
-            folder, name = posixpath.split(posixpath.normpath(member.name))
-            if member.isfile() and folder in ("", BATCH_DIR) and name in (*TRAIN_BATCHES, TEST_BATCH, META_FILE):
-                opener = partial(archive.extractfile, member)
-                entries[name] = _Entry(f"{path}:{member.name}", member.size, member.offset, opener)
-        if not any(name in entries for name in (*TRAIN_BATCHES, TEST_BATCH)):
-            raise CifarFormatError(f"{path} holds no CIFAR-10 batch files ({BATCH_DIR}/data_batch_1 ...). {_FIX}")
-        yield entries
-
-
-def _refuse_unsafe_member(path: Path, member: tarfile.TarInfo) -> None:
-    name = posixpath.normpath(member.name)
-    if member.issym() or member.islnk():
-        problem = f"is a link to {member.linkname!r}"
-    elif name.startswith("/") or name == ".." or name.startswith("../"):
-        problem = "points outside the archive's own directory"
-    elif not (member.isfile() or member.isdir()):
-        problem = "is a device or other special file"
-    else:
-        return
-    raise CifarFormatError(
-        f"Refusing {path}: its member {member.name!r} {problem}, which the official CIFAR-10 archive never has. {_FIX}"
-    )
-
-
-def _read_entries(entries: dict[str, _Entry]) -> CifarArrays:
+def _read_entries(entries: dict[str, Entry]) -> CifarArrays:
     missing = [name for name in (*TRAIN_BATCHES, TEST_BATCH) if name not in entries]
     if missing:
         some = next(iter(entries.values())).where
         raise CifarFormatError(
             f"Missing CIFAR-10 batch file(s) {', '.join(missing)} next to {some}. A complete copy has "
-            f"data_batch_1 .. data_batch_5 and test_batch. {_FIX}"
+            f"data_batch_1 .. data_batch_5 and test_batch. {FIX}"
         )
     x_train, y_train = _fill([entries[name] for name in TRAIN_BATCHES])
     x_test, y_test = _fill([entries[TEST_BATCH]])
@@ -198,7 +130,7 @@ def _read_entries(entries: dict[str, _Entry]) -> CifarArrays:
     return CifarArrays(x_train, y_train, x_test, y_test, class_names)
 
 
-def _fill(batches: list[_Entry]) -> tuple[np.ndarray, np.ndarray]:
+def _fill(batches: list[Entry]) -> tuple[np.ndarray, np.ndarray]:
     """Concatenate `batches` in the given order, reading them in file order, into one allocation."""
     capacities = [entry.size // IMAGE_BYTES for entry in batches]
     x = np.empty((sum(capacities), 32, 32, 3), dtype=np.uint8)
@@ -211,6 +143,10 @@ def _fill(batches: list[_Entry]) -> tuple[np.ndarray, np.ndarray]:
         slots[i] = sum(capacities[j] if counts[j] is None else counts[j] for j in range(i))
         data, labels = _read_batch(batches[i])
         n = counts[i] = len(data)
+        if n > capacities[i]:  # more images than its bytes can hold: the file grew while read, or lied
+            raise CifarFormatError(
+                f"{batches[i].where} holds {n:,} images, more than its {batches[i].size:,} bytes can. {FIX}"
+            )
         # Channel-major rows (3 planes of 32x32) become channels-last images while being copied in,
         # one plane at a time: contiguous reads make this ~4x faster than copying a transposed view.
         planes = data.reshape(n, 3, 32, 32)
@@ -230,17 +166,17 @@ def _fill(batches: list[_Entry]) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def _read_batch(entry: _Entry) -> tuple[np.ndarray, np.ndarray]:
+def _read_batch(entry: Entry) -> tuple[np.ndarray, np.ndarray]:
     batch = _unpickle(entry)
     if not isinstance(batch, dict):
         raise CifarFormatError(
-            f"{entry.where} is not a CIFAR-10 batch: it holds a {type(batch).__name__}, not a dict. {_FIX}"
+            f"{entry.where} is not a CIFAR-10 batch: it holds a {type(batch).__name__}, not a dict. {FIX}"
         )
     batch = {key.decode("latin1") if isinstance(key, bytes) else key: value for key, value in batch.items()}
     if "data" not in batch or "labels" not in batch:
         raise CifarFormatError(
-            f"{entry.where} is not a CIFAR-10 batch: it has keys {sorted(map(str, batch))}, not 'data' and "
-            f"'labels'. {_FIX}"
+            f"{entry.where} is not a CIFAR-10 batch: it has keys {sorted(map(str, batch))[:8]}, not 'data' and "
+            f"'labels'. {FIX}"
         )
     data = batch["data"]
     is_array = isinstance(data, np.ndarray)
@@ -248,44 +184,71 @@ def _read_batch(entry: _Entry) -> tuple[np.ndarray, np.ndarray]:
         described = f"{data.dtype} array of shape {data.shape}" if is_array else type(data).__name__
         raise CifarFormatError(
             f"{entry.where} has image data of the wrong shape: a {described}, where CIFAR-10 has a uint8 "
-            f"array of shape (N, {IMAGE_BYTES}) (32x32 pixels, 3 channels). {_FIX}"
+            f"array of shape (N, {IMAGE_BYTES}) (32x32 pixels, 3 channels). {FIX}"
         )
-    labels = np.asarray(batch["labels"])
-    if labels.shape != (len(data),) or not np.issubdtype(labels.dtype, np.integer):
+    labels = batch["labels"]
+    # Checked before numpy sees it: a list of references to one array would become a huge array.
+    if isinstance(labels, list) and all(type(label) is int for label in labels):
+        labels = np.asarray(labels, dtype=np.int64)
+    is_array = isinstance(labels, np.ndarray)
+    if not (is_array and labels.shape == (len(data),) and np.issubdtype(labels.dtype, np.integer)):
+        described = f"{labels.size} labels of type {labels.dtype}" if is_array else f"a {type(labels).__name__}"
         raise CifarFormatError(
-            f"{entry.where} has {labels.size} labels of type {labels.dtype} for {len(data)} images; CIFAR-10 has "
-            f"one integer label per image. {_FIX}"
+            f"{entry.where} has {described} for {len(data)} images, where CIFAR-10 has one integer label per "
+            f"image. {FIX}"
         )
     outside = labels[(labels < 0) | (labels >= NUM_CLASSES)]
     if outside.size:
         raise CifarFormatError(
             f"{entry.where} has labels outside 0..9 (e.g. {outside[0]}, {outside.size} in all); CIFAR-10 has "
-            f"ten classes numbered 0..9. {_FIX}"
+            f"ten classes numbered 0..9. {FIX}"
         )
     return data, labels
 
 
-def _read_class_names(entry: _Entry) -> tuple[str, ...]:
+def _read_class_names(entry: Entry) -> tuple[str, ...]:
     meta = _unpickle(entry)
     names = meta.get(b"label_names", meta.get("label_names")) if isinstance(meta, dict) else None
     if not isinstance(names, list) or len(names) != NUM_CLASSES:
-        raise CifarFormatError(f"{entry.where} has no list of {NUM_CLASSES} 'label_names'. {_FIX}")
-    return tuple(n.decode("utf-8") if isinstance(n, bytes) else str(n) for n in names)
+        raise CifarFormatError(f"{entry.where} has no list of {NUM_CLASSES} 'label_names'. {FIX}")
+    try:
+        decoded = tuple(name.decode("utf-8") if isinstance(name, bytes) else name for name in names)
+    except UnicodeDecodeError as error:
+        raise CifarFormatError(
+            f"{entry.where} has a class name that is not UTF-8 text ({error}). Delete {META_FILE} (the standard "
+            f"names are then used) or replace it with the official one. {FIX}"
+        ) from error
+    if not all(isinstance(name, str) and 0 < len(name) <= 100 and name.isprintable() for name in decoded):
+        raise CifarFormatError(
+            f"{entry.where} has class names that are not short printable text: {[str(n)[:20] for n in decoded]}. "
+            f"Delete {META_FILE} (the standard names are then used) or replace it with the official one."
+        )
+    if len(set(decoded)) < NUM_CLASSES:
+        raise CifarFormatError(
+            f"{entry.where} names two classes alike ({list(decoded)}), so their counts would merge. Delete "
+            f"{META_FILE} (the standard names are then used) or replace it with the official one."
+        )
+    return decoded
 
 
-def _unpickle(entry: _Entry) -> object:
+def _unpickle(entry: Entry) -> object:
     with entry.open() as file:
         try:
             return load_batch_pickle(file, name=entry.where)
-        except UnsafePickleError:
+        except (UnsafePickleError, CifarFormatError):
             raise
-        except (EOFError, pickle.UnpicklingError, ValueError, TypeError, OSError) as error:
+        except MemoryError as error:  # a declared length that this file cannot back
+            raise CifarFormatError(
+                f"{entry.where} declares an object larger than this machine's memory in a file of {entry.size:,} "
+                f"bytes: it is damaged or not a CIFAR-10 batch. {FIX}"
+            ) from error
+        except _DAMAGED as error:
             problem = error
     with entry.open() as file:
         needed = bytes_needed(file, name=entry.where)
     if needed is not None:
         raise CifarFormatError(
             f"{entry.where} is truncated: it has {entry.size:,} bytes but needs at least {needed:,} "
-            f"(the rest of the file is missing, e.g. a cut-off download). {_FIX}"
+            f"(the rest of the file is missing, e.g. a cut-off download). {FIX}"
         ) from problem
-    raise CifarFormatError(f"{entry.where} is not a readable CIFAR-10 pickle ({problem}). {_FIX}") from problem
+    raise CifarFormatError(f"{entry.where} is not a readable CIFAR-10 pickle ({problem}). {FIX}") from problem

@@ -1,10 +1,16 @@
 """Downloading declared remote files over verified TLS, with a progress bar and a SHA-256 check.
 
-Every file the course downloads is declared once, as a `RemoteFile` (name, URL, SHA-256).
+Every file the course downloads is declared once, as a `RemoteFile` (name, URL, SHA-256, size).
 Certificate verification is always on, with the system's CAs (which honour `SSL_CERT_FILE`) plus
-certifi's bundle; there is deliberately no switch to turn it off. The file is written to a temporary
-file next to its destination and moved into place only once its hash matches, so an interrupted or
-altered download leaves nothing behind.
+certifi's bundle; there is deliberately no switch to turn it off. A redirect to anything but https
+is refused. The file is written to a temporary `.part` file next to its destination and moved into
+place only once its hash matches, so an interrupted or altered download leaves nothing behind; the
+`.part` files of downloads that were killed are swept at the next download.
+
+What a faulty or hostile server can cost is bounded: never more bytes than the declared size (a
+larger `Content-Length` is refused before anything is written), never longer than `deadline`
+seconds in all (a trickle of one byte a second ends), and a full disk is said as such
+(`StorageError`, which `data="auto"` does not hide behind its synthetic fallback).
 
 Not run in the tests: the download itself, which fetches 170 MB from the internet.
 
@@ -17,20 +23,24 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import glob
 import hashlib
-import http.client
+import math
 import os
-import ssl
-import urllib.error
-import urllib.request
+import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import certifi
 from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets inside notebooks
 
+from cifar_lab.data.transport import DownloadError, by_hand, explain, network_errors, open_verified, tls_context
 from cifar_lab.errors import CifarLabError, UsageError
-from cifar_lab.files import atomic_path
+from cifar_lab.files import atomic_path, remove_stale_temporaries
+
+__all__ = ["ChecksumError", "DownloadError", "RemoteFile", "StorageError", "download", "tls_context"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,7 @@ class RemoteFile:
         name: the local file name.
         url: where to fetch it (https only).
         sha256: the published SHA-256, as 64 hex digits.
-        size: in bytes, when known.
+        size: in bytes, when known; no more than this is ever accepted (`MAX_UNDECLARED_BYTES` without it).
 
     Example:
         >>> RemoteFile("tiny.bin", "https://example.org/tiny.bin", sha256="0" * 64, size=3).size
@@ -55,45 +65,48 @@ class RemoteFile:
 
 
 _CHUNK = 1 << 20
-
-
-class DownloadError(CifarLabError, OSError):
-    """The file could not be fetched: offline, refused, a certificate failure or a cut-off transfer."""
+MAX_UNDECLARED_BYTES = 2**30  # accepted for a file declared without a size
+DEFAULT_DEADLINE = 3600.0  # seconds for a whole download: the CIFAR-10 archive at 50 KB/s
+STALE_PART_SECONDS = 24 * 3600  # a .part file untouched this long is a dead download's, even if its pid was reused
 
 
 class ChecksumError(CifarLabError, ValueError):
     """The downloaded bytes do not have the published SHA-256; they were discarded."""
 
 
-def tls_context() -> ssl.SSLContext:
-    """A verifying TLS context trusting the system CAs (and `SSL_CERT_FILE`) plus certifi's bundle.
+class StorageError(CifarLabError, OSError):
+    """The download could not be saved: the disk is full, or the folder cannot be written.
 
-    Example:
-        >>> tls_context().verify_mode == ssl.CERT_REQUIRED
-        True
+    This machine's problem, not the network's: `data="auto"` reports it rather than fall back to synthetic data.
     """
-    context = ssl.create_default_context()
-    context.load_verify_locations(cafile=certifi.where())
-    return context
 
 
 def download(
-    remote: RemoteFile, directory: str | os.PathLike[str], *, progress: bool = True, timeout: float = 60
+    remote: RemoteFile,
+    directory: str | os.PathLike[str],
+    *,
+    progress: bool = True,
+    timeout: float = 60,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> Path:
     """Download `remote` into `directory` (created if needed) and return the verified file's path.
 
-    When it raises, nothing is left in `directory`.
+    When it raises, nothing is left in `directory`; the `.part` files that killed downloads left there
+    are removed first.
 
     Args:
-        remote: the file to fetch, with its published SHA-256.
+        remote: the file to fetch, with its published SHA-256 and size.
         directory: where to put it, created if needed.
         progress: show a progress bar.
         timeout: seconds to wait for the server before giving up.
+        deadline: seconds the whole download may take.
 
     Raises:
         UsageError: the URL is not https.
-        DownloadError: it cannot be fetched; the message lists the fixes.
+        DownloadError: it cannot be fetched, or the server redirects to plain http, sends more than the
+            declared size, or is slower than the deadline; the message lists the fixes.
         ChecksumError: the bytes are not the published ones.
+        StorageError: the disk is full (the message says how much to free) or `directory` cannot be written.
 
     Not run in the tests: the real download, which fetches 170 MB from the internet.
 
@@ -110,56 +123,96 @@ def download(
     if not remote.url.startswith("https://"):
         raise UsageError(f"Refusing to download {remote.url}: only https:// URLs are verified. Use the https address.")
     directory = Path(directory).expanduser()
-    directory.mkdir(parents=True, exist_ok=True)
     target = directory / remote.name
-    with atomic_path(target, suffix=".part") as part:
-        with open(part, "xb") as out:
-            digest = _fetch(remote, out, progress=progress, timeout=timeout)
-        if digest != remote.sha256:
-            raise ChecksumError(
-                f"The file downloaded from {remote.url} has SHA-256 {digest}, not the published {remote.sha256}, "
-                "so it was discarded. A proxy or captive portal may have altered it: try again, or download it "
-                f"by hand, check it with `sha256sum {remote.name}`, and pass its path as data=..."
-            )
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        _sweep_stale_parts(directory, remote)
+        if remote.size is not None and shutil.disk_usage(directory).free < remote.size:
+            raise _disk_full(remote, directory)
+        with atomic_path(target, suffix=".part") as part:
+            with open(part, "xb") as out:
+                digest = _fetch(remote, out, progress=progress, timeout=timeout, deadline=deadline)
+            if digest != remote.sha256:
+                raise ChecksumError(
+                    f"The file downloaded from {remote.url} has SHA-256 {digest}, not the published "
+                    f"{remote.sha256}, so it was discarded. A proxy or captive portal may have altered it: try "
+                    f"again, or download it by hand, check it with `sha256sum {remote.name}`, and pass its path "
+                    "as data=..."
+                )
+    except CifarLabError:
+        raise
+    except OSError as error:  # the network's errors are DownloadErrors by now: this one is the disk's
+        raise _storage_error(remote, directory, error) from error
     return target
 
 
-def _fetch(remote: RemoteFile, out, *, progress: bool, timeout: float) -> str:
-    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=tls_context()))
-    request = urllib.request.Request(remote.url, headers={"User-Agent": "cifar-lab"})
+def _fetch(remote: RemoteFile, out, *, progress: bool, timeout: float, deadline: float) -> str:
+    limit = MAX_UNDECLARED_BYTES if remote.size is None else remote.size
     digest, received = hashlib.sha256(), 0
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            total = int(response.headers.get("Content-Length") or 0) or None
-            with tqdm(total=total, unit="B", unit_scale=True, desc=remote.name, disable=not progress) as bar:
-                while chunk := response.read(_CHUNK):
-                    out.write(chunk)
-                    digest.update(chunk)
-                    received += len(chunk)
-                    bar.update(len(chunk))
-    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
-        raise _explain(remote, error) from error
+    with network_errors(remote, deadline):
+        response = open_verified(remote, timeout=timeout, deadline_at=time.monotonic() + deadline)
+    with response:
+        length = response.headers.get("Content-Length", "").strip()
+        total = int(length) if length.isdigit() else None
+        if total is not None and total > limit:
+            raise DownloadError(
+                f"Refusing to download {remote.url}: the server announces {total:,} bytes where {_most(remote)}, "
+                f"so it is not the published file; nothing was written. Try again later, or {by_hand(remote)}."
+            )
+        with tqdm(total=total, unit="B", unit_scale=True, desc=remote.name, disable=not progress) as bar:
+            while True:
+                with network_errors(remote, deadline):
+                    chunk = response.read1(_CHUNK)  # what has arrived: a read never waits for a whole chunk
+                if not chunk:
+                    break
+                if received + len(chunk) > limit:
+                    raise DownloadError(
+                        f"Stopped downloading {remote.url} after {received:,} bytes: the server sends more than "
+                        f"{_most(remote)}, so it is not the published file; nothing was kept. Instead, "
+                        f"{by_hand(remote)}."
+                    )
+                out.write(chunk)  # an OSError here is the disk's, which download() reports as such
+                digest.update(chunk)
+                received += len(chunk)
+                bar.update(len(chunk))
     if total is not None and received < total:
         # http.client returns a short body without complaint when the server closes early.
-        raise _explain(remote, ConnectionError(f"the connection closed after {received:,} of {total:,} bytes"))
+        raise explain(remote, ConnectionError(f"the connection closed after {received:,} of {total:,} bytes"))
     return digest.hexdigest()
 
 
-def _explain(remote: RemoteFile, error: BaseException) -> DownloadError:
-    reason = getattr(error, "reason", None) if isinstance(error, urllib.error.URLError) else error
-    by_hand = (
-        f"download {remote.url} by hand (a browser works), then pass its path as data=/path/to/{remote.name} "
-        "or set CIFAR_LAB_DATA to it"
+def _most(remote: RemoteFile) -> str:
+    if remote.size is None:
+        return f"at most {MAX_UNDECLARED_BYTES:,} are accepted"
+    return f"{remote.name} has {remote.size:,}"
+
+
+def _sweep_stale_parts(directory: Path, remote: RemoteFile) -> None:
+    """Remove the `.part` files of killed downloads: their process is gone, or they sat untouched for a day."""
+    remove_stale_temporaries(directory)
+    for part in directory.glob(f".{glob.escape(remote.name)}.*.tmp.part"):
+        with contextlib.suppress(OSError):  # another download may sweep it first
+            if part.is_file() and not part.is_symlink() and time.time() - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink()
+
+
+def _disk_full(remote: RemoteFile, directory: Path) -> StorageError:
+    size, short = "", "space"
+    if remote.size is not None:
+        size = f" ({remote.size / 1e6:,.1f} MB)"
+        missing = remote.size - shutil.disk_usage(directory).free
+        if missing > 0:  # else the space went while writing, or inodes or a quota ran out
+            short = f"{math.ceil(missing / 1e5) / 10:,.1f} MB"
+    return StorageError(
+        f"Could not save {remote.name}{size}: disk full: free {short} at {directory} and try again, or set "
+        "CIFAR_LAB_HOME to a folder on a disk with room."
     )
-    if isinstance(reason, ssl.SSLCertVerificationError):
-        return DownloadError(
-            f"Could not download {remote.url}: the server's TLS certificate could not be verified ({reason}). "
-            "Usual fixes: (1) install or update CA certificates (`pip install --upgrade certifi`, or on macOS run "
-            "'Install Certificates.command' from your Python folder); (2) behind a company proxy that inspects "
-            "TLS, point SSL_CERT_FILE at its CA bundle (e.g. export SSL_CERT_FILE=/path/to/company-ca.pem); "
-            f"(3) {by_hand}. Verification stays on: there is no option to skip it."
-        )
-    return DownloadError(
-        f"Could not download {remote.url} ({reason or error}). If you are offline, connect and try again; "
-        f"behind a proxy, set HTTPS_PROXY (e.g. export HTTPS_PROXY=http://proxy:3128); or {by_hand}."
+
+
+def _storage_error(remote: RemoteFile, directory: Path, error: OSError) -> StorageError:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _disk_full(remote, directory)
+    return StorageError(
+        f"Could not save {remote.name} in {directory} ({error.strerror or error}). Make that folder writable, "
+        "or set CIFAR_LAB_HOME to one that is."
     )

@@ -6,7 +6,8 @@
   (`~/.keras/datasets`, Keras 2 and Keras 3 layouts, or `$KERAS_HOME`); else our data home; else
   a verified download into the data home. When the download cannot happen (offline, certificate
   failure, wrong checksum) it falls back to synthetic data with a warning that gives the reason and
-  the fix.
+  the fix. A full disk or an unwritable data home is this machine's problem, not the network's: it
+  is an error (`StorageError`), never a fallback.
 - `"cifar10"`: the same search, but an error instead of any fallback.
 - a path: `cifar-10-python.tar.gz`, or a directory holding `cifar-10-batches-py/` or its files.
 - `"synthetic"`: procedurally drawn 10-class images of the same shapes (see `cifar_lab.data.synthetic`).
@@ -220,6 +221,7 @@ def load_cifar10(
         DownloadError: with `data="cifar10"`, the download failed (`"auto"` falls back to synthetic
             data with a `SyntheticFallbackWarning` instead).
         ChecksumError: with `data="cifar10"`, the downloaded bytes were not the published ones.
+        StorageError: the download could not be saved (a full disk, an unwritable data home), whatever `data`.
 
     Not run in the tests: the real archive's example, which needs the 170 MB download.
 

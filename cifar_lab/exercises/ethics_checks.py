@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from cifar_lab.ethics.privacy import roc_auc
 from cifar_lab.exercises.registry import Exercise, register
 
 
@@ -28,6 +27,8 @@ def check_attack_auc(
         >>> check_attack_auc(0.25, **losses)[1][:16]
         'That is 1 - AUC:'
     """
+    from cifar_lab.ethics.privacy import roc_auc  # cifar_lab.ethics imports TensorFlow; the exercises must not
+
     expected = roc_auc(-np.asarray(member_losses, float), -np.asarray(nonmember_losses, float))
     try:
         got = float(answer)

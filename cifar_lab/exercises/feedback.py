@@ -2,9 +2,9 @@
 or not attempted yet.
 
 A `Feedback` shows itself in a notebook as a coloured box, as plain text elsewhere, and carries a
-machine-readable copy (`application/vnd.cifar-lab.feedback+json`) of the exercise, the answer checked and
-the verdict, which the grader (`cifar-lab grade`) reads back from the executed notebook to check the
-answer again itself.
+machine-readable copy (`application/vnd.cifar-lab.feedback+json`) of the exercise, the answer checked,
+the check's inputs when they are plain data (a confusion matrix, losses, metrics) and the verdict, which
+the grader (`cifar-lab grade`) reads back from the executed notebook to check the answer again itself.
 
 Example:
     >>> print(Feedback("1.1", "Images per class", NOT_ATTEMPTED, "train_counts is still None.", hint="Count labels."))
@@ -50,6 +50,17 @@ def plain(value: Any) -> Any:
     return repr(value)
 
 
+def _is_data(value: Any) -> bool:
+    """Whether `value` is numbers, strings, booleans and arrays all the way down (what `plain` keeps exactly)."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "biufU"
+    if isinstance(value, dict):
+        return all(_is_data(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_is_data(v) for v in value)
+    return value is None or isinstance(value, (bool, int, float, str, np.generic))
+
+
 @dataclass(frozen=True)
 class Feedback:
     """The verdict of one self-check.
@@ -62,6 +73,7 @@ class Feedback:
         hint: what to try next (for `NOT_YET` and `NOT_ATTEMPTED`).
         measured: the measured figure against its target, when the check measures something.
         answer: the student's answer as checked, in JSON form (for the grader).
+        inputs: what the check compared the answer with (its keyword arguments), for the grader.
 
     Example:
         >>> Feedback("2.1", "First convolution", PASSED, "896 parameters.").passed
@@ -75,6 +87,7 @@ class Feedback:
     hint: str | None = None
     measured: str | None = None
     answer: Any = field(default=None, repr=False)
+    inputs: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -89,17 +102,21 @@ class Feedback:
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        """The machine-readable copy the grader reads.
+        """The machine-readable copy the grader reads: the inputs only those that are plain data, within the
+        same size limit as the answer (a model, a dataset or a long array is left out).
 
         Example:
-            >>> Feedback("1.1", "t", PASSED, "ok", answer=np.int64(3)).to_json()["answer"]
-            3
+            >>> Feedback("4.1", "t", PASSED, "ok", answer=[1.0], inputs={"confusion": np.eye(1, dtype=int)}).to_json()
+            {'exercise': '4.1', 'status': 'passed', 'answer': [1.0], 'inputs': {'confusion': [[1]]}}
         """
         answer = plain(self.answer)
         if len(json.dumps(answer)) > MAX_ANSWER_CHARS:  # a batch of images would make every executed notebook MBs
             shape = list(np.shape(self.answer)) if isinstance(self.answer, np.ndarray) else None
             answer = {"omitted": f"over {MAX_ANSWER_CHARS:,} characters", "shape": shape}
-        return {"exercise": self.exercise, "status": self.status, "answer": answer}
+        inputs = {name: plain(value) for name, value in self.inputs.items() if _is_data(value)}
+        inputs = {name: value for name, value in inputs.items() if len(json.dumps(value)) <= MAX_ANSWER_CHARS}
+        bundle = {"exercise": self.exercise, "status": self.status, "answer": answer}
+        return {**bundle, "inputs": inputs} if inputs else bundle
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         lines = str(self).split("\n")

@@ -48,7 +48,9 @@ class Exercise:
             return Feedback(self.id, self.title, NOT_ATTEMPTED, message, hint=self.hint)
         passed, message, measured = self.check(answer, **context)
         status = PASSED if passed else NOT_YET
-        return Feedback(self.id, self.title, status, message, hint=self.hint, measured=measured, answer=answer)
+        return Feedback(
+            self.id, self.title, status, message, hint=self.hint, measured=measured, answer=answer, inputs=context
+        )
 
 
 EXERCISES: dict[str, Exercise] = {}

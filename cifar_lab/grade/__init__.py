@@ -7,6 +7,7 @@ What instructors and the command line use is re-exported here; the modules below
   `worker`: what runs in that process (papermill with `engine`'s time budget and output cap, in a
   `cifar_lab.sandbox` kernel);
 - `submissions`: finding them (flat or nbgrader layout); `notebook`: refusing what cannot or must not run;
+  `locked`: the locked cells (self-checks, parameters) a student changed, put back as handed out;
 - `holdout`: the labelled hidden set; `scoring` and `record`: self-checks re-checked, hidden-set accuracy,
   checker findings; `reports`: gradebook, summary and feedback.
 

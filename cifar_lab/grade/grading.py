@@ -29,6 +29,7 @@ from cifar_lab.errors import UsageError
 from cifar_lab.files import atomic_write_bytes, atomic_write_json
 from cifar_lab.grade.holdout import Holdout, load_holdout
 from cifar_lab.grade.jobs import JobPaths, run_job
+from cifar_lab.grade.locked import course_source, restore_locked_cells
 from cifar_lab.grade.notebook import InvalidSubmission, read_submission
 from cifar_lab.grade.record import score_submission
 from cifar_lab.grade.reports import write_feedback, write_gradebook, write_summary
@@ -120,13 +121,14 @@ def grade_submissions(
             f"{settings.timeout:g} s and {memory_mb} MiB each, {context.isolation()}"
         )
     for index, outcome in executor.map_unordered(run_job, [job for *_, job in pending]):
-        submission, fingerprint, notebook, _ = pending[index]
+        submission, fingerprint, notebook, locked, _ = pending[index]
         if isinstance(outcome, BaseException):
             outcome = {"status": "failed", "seconds": 0.0, "message": f"the grader lost this run: {outcome}"}
-        record = context.finish(state, submission, fingerprint, outcome, notebook)
+        record = context.finish(state, submission, fingerprint, outcome, notebook, locked)
         say(
             f"{submission.name}: {record['status']} in {record['seconds']:.0f} s, "
             f"hidden-set accuracy {record['holdout_accuracy'] if record['holdout_accuracy'] is not None else '-'}"
+            + context.isolation_note(outcome)
         )
     records = tuple(state[s.name] for s in found if s.name in state)
     write_summary(out, records, settings.preset)
@@ -163,6 +165,16 @@ class _Context:
                 "(see the instructor guide's threat model)"
             )
         )
+
+    def isolation_note(self, outcome: dict[str, Any]) -> str:
+        """A warning when a submission's kernel ran without the namespaces the run's first line announced
+        (a Dask worker that does not allow them), else ''."""
+        from cifar_lab.sandbox import namespaces_available
+
+        announced = self.settings.namespaces if self.settings.namespaces is not None else namespaces_available()
+        if announced and outcome.get("namespaces") is False:
+            return "; WARNING: its kernel ran without namespaces (its worker does not allow them)"
+        return ""
 
     def fingerprint(self, submission: Submission) -> str:
         from cifar_lab.runner.plan import library_digest
@@ -207,9 +219,12 @@ class _Context:
             "env": env,
         }
 
-    def finish(self, state: dict, submission: Submission, fingerprint: str, outcome: dict, notebook: Any) -> dict:
+    def finish(
+        self, state: dict, submission: Submission, fingerprint: str, outcome: dict, notebook: Any, locked: list[str]
+    ) -> dict:
         paths = JobPaths(self.out, submission.name)
         record = score_submission(submission, outcome, notebook, paths, self.holdout, self.settings.preset)
+        record["locked_cells"], record["namespaces"] = locked, outcome.get("namespaces")
         record["fingerprint"] = fingerprint
         state[submission.name] = record
         write_feedback(self.out, record)
@@ -220,7 +235,8 @@ class _Context:
 
 
 def _prepare(found: list[Submission], state: dict[str, Any], context: _Context, say: Callable[[str], None]) -> list:
-    """The submissions to run, with their jobs; the graded ones skipped, the invalid ones recorded as such."""
+    """The submissions to run, their locked cells restored, with their jobs; the graded ones skipped, the invalid
+    ones recorded as such."""
     pending = []
     for submission in found:
         fingerprint = context.fingerprint(submission)
@@ -230,12 +246,13 @@ def _prepare(found: list[Submission], state: dict[str, Any], context: _Context, 
         try:
             notebook = read_submission(submission.path)
         except InvalidSubmission as error:
-            context.finish(
-                state, submission, fingerprint, {"status": "invalid", "seconds": 0.0, "message": str(error)}, None
-            )
+            invalid = {"status": "invalid", "seconds": 0.0, "message": str(error)}
+            context.finish(state, submission, fingerprint, invalid, None, [])
             say(f"{submission.name}: invalid: {error}")
             continue
-        pending.append((submission, fingerprint, notebook, context.job(submission, notebook)))
+        source = course_source(notebook)
+        notebook, locked = restore_locked_cells(notebook, source) if source is not None else (notebook, [])
+        pending.append((submission, fingerprint, notebook, locked, context.job(submission, notebook)))
     return pending
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from cifar_lab.files import atomic_write_json
+from cifar_lab.sandbox.policy import library_env
 
 # Beyond the notebook's own limit: the kernel's start-up (TensorFlow on a busy machine) and papermill's exit.
 GRACE_S = 180
@@ -71,7 +72,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     private.mkdir(parents=True, exist_ok=True)
     job_file = atomic_write_json(private / "job.json", job)
     Path(job["result_path"]).unlink(missing_ok=True)
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": str(private)}
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": str(private), **library_env()}
     with open(private / "worker.log", "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "cifar_lab.grade.worker", str(job_file)],

@@ -65,7 +65,9 @@ def score_submission(
     if record["status"] == "failed" and record["error"]:
         error = record["error"]
         record["message"] = f"cell {error['cell']} ({error['code']}): {error['ename']}: {error['evalue']}"[:500]
-    record["exercises"] = score_exercises(expected_exercises(notebook), executed, _context(preset))
+    record["exercises"] = score_exercises(
+        expected_exercises(notebook), executed, _context(preset, paths.scratch / "run")
+    )
     if holdout is not None:
         predicted, why = read_predictions(paths.scratch / PREDICTIONS_FILE)
         record["holdout_accuracy"], record["holdout_note"] = (
@@ -84,10 +86,11 @@ def _read_executed(path: Path) -> nbformat.NotebookNode | None:
         return None
 
 
-def _context(preset: str) -> dict[str, Any]:
+def _context(preset: str, run_dir: Path) -> dict[str, Any]:
+    """What the grader itself knows of a run, for the self-checks: each made when first asked for."""
     from functools import cache
 
-    from cifar_lab.presets import PRESETS
+    from cifar_lab.presets import PRESETS, resolve_params
 
     @cache
     def data() -> Any:
@@ -95,7 +98,31 @@ def _context(preset: str) -> dict[str, Any]:
 
         return load_cifar10(PRESETS[preset]["data"])
 
-    return {"data": data}
+    @cache
+    def comparison() -> Any:  # 3.1's: the validation split and seed the notebook used, without its models
+        from cifar_lab.augment.comparison import AugmentationComparison
+        from cifar_lab.data.splits import subset_and_split
+
+        params = resolve_params(preset, run_dir=str(run_dir))
+        x_val = subset_and_split(
+            data().x_train,
+            data().y_train,
+            n_per_class=params["n_per_class"],
+            val_fraction=params["val_fraction"],
+            seed=params["seed"],
+        )[2]
+        return AugmentationComparison([], params["model"], 0, 0, params["seed"], {}, {"x_val": x_val})
+
+    def model_card() -> dict[str, Any] | None:  # the card the run wrote (in its folder: a student could rewrite it)
+        import json
+
+        found = sorted(run_dir.rglob("model_card.json")) if run_dir.is_dir() else []
+        try:
+            return json.loads(found[0].read_text(encoding="utf-8")) if found else None
+        except (OSError, ValueError):
+            return None
+
+    return {"data": data, "comparison": comparison, "model_card": model_card}
 
 
 def _findings(submission: Submission, notebook: nbformat.NotebookNode) -> list[str]:

@@ -7,7 +7,7 @@ Example:
     >>> row = {"student": "s1", "name": "s1", "assignment": "", "status": "invalid", "seconds": 0.0,
     ...        "message": "not a notebook", "exercises": {}, "holdout_accuracy": None, "checker_findings": None}
     >>> print(write_gradebook(out, [row]).read_text().splitlines()[0])
-    student,status,seconds,holdout_accuracy,checker_findings,assignment,message
+    student,status,seconds,holdout_accuracy,checker_findings,locked_cells_restored,assignment,message
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def exercise_columns(records: list[dict[str, Any]] | tuple[dict[str, Any], ...])
 
 
 def write_gradebook(out: Path, records: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> Path:
-    """`gradebook.csv`: `student,status,seconds`, one column per exercise, `holdout_accuracy`, then the rest.
+    """`gradebook.csv`: `student,status,seconds`, one column per exercise, `holdout_accuracy`, then the rest
+    (`locked_cells_restored`: how many locked cells the student had edited or deleted).
 
     Example:
         Not run in the tests: it needs graded submissions (see `tests/grade/test_grade_reports.py`).
@@ -47,7 +48,17 @@ def write_gradebook(out: Path, records: list[dict[str, Any]] | tuple[dict[str, A
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
-        ["student", "status", "seconds", *exercises, "holdout_accuracy", "checker_findings", "assignment", "message"]
+        [
+            "student",
+            "status",
+            "seconds",
+            *exercises,
+            "holdout_accuracy",
+            "checker_findings",
+            "locked_cells_restored",
+            "assignment",
+            "message",
+        ]
     )
     for r in records:
         accuracy = "" if r["holdout_accuracy"] is None else f"{r['holdout_accuracy']:.4f}"
@@ -61,6 +72,7 @@ def write_gradebook(out: Path, records: list[dict[str, Any]] | tuple[dict[str, A
                 *verdicts,
                 accuracy,
                 findings,
+                len(r.get("locked_cells", [])),
                 r["assignment"],
                 r["message"],
             ]
@@ -86,6 +98,9 @@ def feedback_text(record: dict[str, Any]) -> str:
     error = record.get("error")
     if error:
         lines += ["", f"First error: cell {error['cell']} (`{error['code']}`): {error['ename']}: {error['evalue']}"]
+    if record.get("locked_cells"):
+        lines += ["", "## Locked cells", "", "These cells may not be changed; they were graded as handed out.", ""]
+        lines += [f"- {note}" for note in record["locked_cells"]]
     if record["exercises"]:
         lines += ["", "## Exercises", ""]
         for exercise, verdict in record["exercises"].items():

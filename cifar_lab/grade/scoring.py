@@ -1,14 +1,20 @@
 """What a submission earns, computed by the grader: self-checks re-checked, hidden-set accuracy, checker findings.
 
-Self-checks. Each check cell's output carries the exercise, the student's answer and the verdict
-(`application/vnd.cifar-lab.feedback+json`). The grader ignores the verdict and checks the answer again
-itself when it can rebuild what the check needs: exercises whose check needs only the answer (2.1, 2.2)
-and those that need only the data (1.1; the grader reloads the same data). Those are `recomputed`: a
-forged verdict changes nothing, though a student can still hand in a right answer they did not compute.
-An answer too large to record (1.2's batch of images, see `MAX_ANSWER_CHARS`) is left out of the bundle,
-so 1.2 counts as `recorded`.
-The checks of 3.1, 4.1 and 4.2 need the student's own trained models; their verdict is taken as
-`recorded`, which a student can forge (by displaying a made-up feedback bundle).
+Self-checks. Each check cell's output carries the exercise, the student's answer, the check's inputs
+when they are plain data, and the verdict (`application/vnd.cifar-lab.feedback+json`). The grader ignores
+the verdict and runs the check again itself, on the best inputs it has (`how`, per exercise):
+
+- `recomputed`: every input is the grader's own. 2.1 and 2.2 need only the answer; 1.1 the data (the
+  grader reloads it); 3.1 the validation split and seed (the grader rebuilds the split as the notebook
+  does). A forged verdict changes nothing; only a right answer passes.
+- `recomputed on the run's inputs`: the inputs the notebook recorded, first checked against what the
+  grader knows of the run. 4.1 and 4.2: the confusion matrix must count the grader's own test set (each
+  row sums to that class's test images) and the class names be the data's; 5.2: the interval must be
+  the one in the model card the run wrote. Inputs that disagree make the exercise `not yet`.
+- `recomputed on recorded inputs`: 5.1, whose losses come from the student's model: nothing of the
+  grader's can confirm them.
+- `recorded`: the verdict as the notebook reported it, when the inputs cannot be had: 1.2, whose answer
+  (64 images) is too large to record (see `MAX_ANSWER_CHARS`), and a bundle without inputs.
 
 Hidden-set accuracy: the predictions `submit_predictions` left in the scratch folder, scored against
 the labels, which only the grader's process holds. Checker findings: `cifar-lab check` on the student's
@@ -34,6 +40,7 @@ import numpy as np
 from cifar_lab.exercises import EXERCISES, MIME_TYPE
 
 RECOMPUTED, RECORDED, MISSING = "recomputed", "recorded", "missing"
+ON_RUN, ON_RECORD = "recomputed on the run's inputs", "recomputed on recorded inputs"
 _CHECK_CALL = re.compile(r"check_exercise\(\s*[\"'](\d+\.\d+)[\"']")
 _GRADE_ID = re.compile(r"^exercise-(\d+)-(\d+)")
 
@@ -96,23 +103,51 @@ def score_exercises(
             verdicts[exercise_id] = {"status": MISSING, "message": message, "hint": exercise.hint, "how": MISSING}
             continue
         needs = [p.name for p in inspect.signature(exercise.check).parameters.values() if p.kind == p.KEYWORD_ONLY]
+        recorded = bundle.get("inputs") if isinstance(bundle.get("inputs"), dict) else {}
         omitted = isinstance(bundle.get("answer"), dict) and "omitted" in bundle["answer"]
-        if all(name in context for name in needs) and not omitted:
-            try:
-                feedback = exercise.feedback(bundle.get("answer"), **{name: context[name]() for name in needs})
-                status, message = feedback.status, feedback.message
-            except Exception as error:  # a malformed answer the check itself cannot read
-                status, message = "not yet", f"the answer could not be checked ({type(error).__name__}: {error})"
-            verdicts[exercise_id] = {"status": status, "message": message, "hint": exercise.hint, "how": RECOMPUTED}
-        else:
+        if omitted or not all(name in context or name in recorded for name in needs):
             status = str(bundle.get("status", MISSING))
-            verdicts[exercise_id] = {
-                "status": status,
-                "message": "as the notebook's own check reported it",
-                "hint": exercise.hint,
-                "how": RECORDED,
-            }
+            message, how = "as the notebook's own check reported it", RECORDED
+        else:
+            inputs = {name: context[name]() if name in context else recorded[name] for name in needs}
+            how, problem = _confirm_inputs([name for name in needs if name not in context], inputs, context)
+            status, message = ("not yet", problem) if problem else _recheck(exercise, bundle.get("answer"), inputs)
+        verdicts[exercise_id] = {"status": status, "message": message, "hint": exercise.hint, "how": how}
     return verdicts
+
+
+def _recheck(exercise: Any, answer: Any, inputs: dict[str, Any]) -> tuple[str, str]:
+    try:
+        feedback = exercise.feedback(answer, **inputs)
+    except Exception as error:  # a malformed answer (or recorded input) the check itself cannot read
+        return "not yet", f"the answer could not be checked ({type(error).__name__}: {error})"
+    return feedback.status, feedback.message
+
+
+def _confirm_inputs(taken: list[str], inputs: dict[str, Any], context: dict[str, Callable[[], Any]]) -> tuple[str, str]:
+    """How the verdict was obtained, given the inputs `taken` from the notebook's record, and what disagrees with
+    what the grader knows of the run (the data in `context["data"]`, the run's model card), or ''."""
+    if not taken:
+        return RECOMPUTED, ""
+    confirmed = False
+    if "confusion" in taken and "data" in context:
+        data = context["data"]()
+        counts = np.bincount(data.y_test, minlength=len(data.class_names))
+        rows = np.asarray(inputs["confusion"]).sum(axis=1) if np.ndim(inputs["confusion"]) == 2 else None
+        if rows is None or rows.shape != counts.shape or not np.array_equal(rows, counts):
+            return ON_RUN, "the confusion matrix the check was given does not count this run's test images"
+        confirmed = True
+    if "class_names" in taken and "data" in context:
+        if list(inputs["class_names"]) != list(context["data"]().class_names):
+            return ON_RUN, "the class names the check was given are not the data's"
+        confirmed = True
+    card = context["model_card"]() if "metrics" in taken and "model_card" in context else None
+    if card is not None:
+        expected = card.get("membership_inference", {}).get("overall", {}).get("loss_threshold", {})
+        if any(inputs["metrics"].get(key) != expected.get(key) for key in ("auc", "auc_low", "auc_high")):
+            return ON_RUN, "the interval the check was given is not the one in the model card this run wrote"
+        confirmed = True
+    return (ON_RUN if confirmed else ON_RECORD), ""
 
 
 def holdout_accuracy(predicted: Any, labels: np.ndarray) -> tuple[float | None, str]:

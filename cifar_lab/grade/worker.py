@@ -4,7 +4,8 @@ The grader (`cifar_lab.grade.grading`) starts one such process per submission, w
 environment and a hard wall-clock limit, so nothing a submission does to its process (or to papermill's
 memory) reaches the grader or the other submissions. The process runs the notebook with papermill in a
 sandboxed kernel (`cifar_lab.sandbox`), writes the executed notebook, and records its verdict in the job's
-result file: status `ok`, `failed`, `timeout` or `memory`, the seconds taken and a message.
+result file: status `ok`, `failed`, `timeout` or `memory`, the seconds taken, a message, and whether its
+kernel ran in namespaces.
 
 Example:
     Not run in the tests: it executes a notebook. `tests/grade/` runs it.
@@ -80,7 +81,9 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
         status, message = _dead_kernel(job)
     except Exception as error:
         status, message = "failed", f"could not run: {type(error).__name__}: {error}"[:500]
-    return {"status": status, "seconds": round(time.monotonic() - started, 2), "message": message}
+    seconds = round(time.monotonic() - started, 2)
+    # Decided on this machine: on a Dask cluster, a worker may not allow the namespaces the grader's machine does.
+    return {"status": status, "seconds": seconds, "message": message, "namespaces": sandbox.uses_namespaces()}
 
 
 def _dead_kernel(job: dict[str, Any]) -> tuple[str, str]:

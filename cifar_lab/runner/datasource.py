@@ -32,6 +32,7 @@ def prepare_data(data: str, *, say: Callable[[str], None] = print) -> None:
     Raises:
         DownloadError: `data="cifar10"` and the download failed (`"auto"` warns and goes on, on synthetic data).
         ChecksumError: `data="cifar10"` and the downloaded bytes were not the published ones.
+        StorageError: the download could not be saved (a full disk, an unwritable data home): never a fallback.
 
     Example:
         >>> import tempfile, pathlib

@@ -1,4 +1,4 @@
-"""Where `cifar-lab grid` runs its combinations: this process, local processes, or a Dask cluster.
+"""Where `cifar-lab grid` and `cifar-lab grade` run their work: this process, local processes, or a Dask cluster.
 
 Every executor has one method, `map_unordered(fn, items)`, yielding `(index, result)` as each
 call finishes, where `result` is the exception if the call itself could not complete (a worker
@@ -20,6 +20,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from cifar_lab.errors import CifarLabError, UsageError
+
+# How long a Dask scheduler has to answer before `--scheduler` gives up with a one-line error.
+CONNECT_TIMEOUT_S = 20.0
 
 
 class MissingDependencyError(CifarLabError, ImportError):
@@ -94,6 +97,7 @@ class DaskExecutor:
     Raises:
         ImportError: Dask is not installed, naming the extra that installs it.
         SchedulerUnreachableError: no scheduler answers at `address`.
+        UsageError: `address` is not an address Dask can read.
 
     Example:
         Not run in the tests: it needs a running Dask scheduler.
@@ -101,20 +105,27 @@ class DaskExecutor:
         >>> executor = DaskExecutor("tcp://127.0.0.1:8786")  # doctest: +SKIP
     """
 
-    def __init__(self, address: str, *, connect_timeout_s: float = 20) -> None:
+    def __init__(self, address: str, *, connect_timeout_s: float | None = None) -> None:
+        connect_timeout_s = CONNECT_TIMEOUT_S if connect_timeout_s is None else connect_timeout_s
         try:
             import distributed
         except ImportError as error:
             raise MissingDependencyError(
-                "cifar-lab grid --scheduler sends combinations to a Dask cluster and needs Dask, which is "
-                "not installed. Install it with: pip install 'cifar-lab[dask]' (or run without --scheduler)."
+                "--scheduler sends the work to a Dask cluster and needs Dask, which is not installed. "
+                "Install it with: pip install 'cifar-lab[dask]' (or run without --scheduler)."
             ) from error
         self._distributed = distributed
         try:
             self._client = distributed.Client(address, timeout=f"{connect_timeout_s}s")
+        except ValueError as error:  # an address distributed cannot parse: no port, an unknown protocol
+            raise UsageError(
+                f"--scheduler {address!r} is not a Dask scheduler's address ({error}): give it as tcp://HOST:PORT, "
+                "as `dask scheduler` prints it."
+            ) from None
         except OSError as error:  # distributed raises OSError (and its TimeoutError) when nobody answers
             raise SchedulerUnreachableError(
-                f"No Dask scheduler answered at {address!r} within {connect_timeout_s:g} s ({error}). "
+                f"No Dask scheduler answered at {address!r} within {connect_timeout_s:g} s "
+                f"({str(error).splitlines()[0] if str(error) else type(error).__name__}). "
                 "Start one (`dask scheduler`, then `dask worker ADDRESS` on each machine) or fix the address."
             ) from None
         self.description = f"the Dask cluster at {address}"
@@ -146,5 +157,5 @@ def make_executor(jobs: int = 1, scheduler: str | None = None) -> Executor:
     if scheduler:
         return DaskExecutor(scheduler)
     if jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, got {jobs}. Use --jobs 1 to run combinations one by one.")
+        raise UsageError(f"--jobs must be at least 1, got {jobs}. Use --jobs 1 to run them one by one.")
     return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import site
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
@@ -42,6 +43,24 @@ def namespaces_available() -> bool:
     except (OSError, subprocess.TimeoutExpired):
         return False
     return probe.returncode == 0
+
+
+def library_env() -> dict[str, str]:
+    """`PYTHONPATH` naming the folder this `cifar_lab` was imported from, unless that is a `site-packages`.
+
+    A kernel or worker started with a scrubbed environment from another folder would otherwise import
+    whatever `cifar_lab` its Python finds (another checkout's editable install), not the grader's.
+
+    Example:
+        >>> env = library_env()
+        >>> env == {} or os.path.isdir(os.path.join(env["PYTHONPATH"], "cifar_lab"))
+        True
+    """
+    import cifar_lab
+
+    folder = os.path.dirname(os.path.dirname(os.path.abspath(cifar_lab.__file__)))
+    installed = {os.path.abspath(path) for path in site.getsitepackages() + [site.getusersitepackages()]}
+    return {} if folder in installed else {"PYTHONPATH": folder}
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,7 @@ class Sandbox:
             "PYTHONNOUSERSITE": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
             **KERNEL_ENV,
+            **library_env(),
         }
         env.update(self.extra_env)
         return env

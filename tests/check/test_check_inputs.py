@@ -7,6 +7,7 @@ test fails (a timeout, a MemoryError traceback) instead of taking the machine do
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -115,3 +116,38 @@ def test_a_notebook_cell_too_deep_to_read_does_not_stop_the_other_cells(tmp_path
     assert main(["check", str(path)]) == 1
     out = capsys.readouterr().out
     assert "cell 1, line 1, col 1: K3000" in out and "cell 2, line 1, col 1: K3003" in out
+
+
+def _notebook_json(**changes) -> dict:
+    cell = {"cell_type": "code", "source": "model.fit_generator(g)", "metadata": {}, "outputs": []}
+    cell.update(execution_count=None, id="a")
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell]}
+    for key, value in changes.items():
+        (cell if key == "source" else notebook["metadata"])[key] = value
+    return notebook
+
+
+@pytest.mark.parametrize(
+    ("notebook", "problem"),
+    [
+        (_notebook_json(source=None), "cell 1's source is not text but NoneType"),
+        (_notebook_json(source=5), "cell 1's source is not text but int"),
+        (_notebook_json(kernelspec=["python"]), "its kernelspec is not a mapping"),
+        (
+            {
+                "nbformat": 3,
+                "nbformat_minor": 0,
+                "metadata": {},
+                "worksheets": [{"cells": [{"cell_type": "code", "input": 5, "outputs": []}]}],
+            },  # fmt: skip
+            "cell 1's source is not text but int",
+        ),
+    ],
+    ids=["source-null", "source-number", "kernelspec-list", "format-3-input-number"],
+)
+def test_a_notebook_of_the_wrong_shape_is_one_clear_error_not_a_traceback(tmp_path, capsys, notebook, problem):
+    path = tmp_path / "odd.ipynb"
+    path.write_text(json.dumps(notebook))
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"cifar-lab check: error: {path} is not a readable Jupyter notebook ({problem})")

@@ -4,6 +4,8 @@ nothing tried yet says so with a hint; every verdict is also machine-readable fo
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -120,3 +122,10 @@ def test_feedback_shows_as_html_and_text_and_carries_its_verdict_for_the_grader(
 def test_an_unknown_exercise_is_a_usage_error_naming_the_closest():
     with pytest.raises(UsageError, match="Did you mean '1.1'"):
         check_exercise("1.10", 3)
+
+
+def test_importing_the_self_checks_imports_no_tensorflow():
+    # Every graded notebook's check cells import them: TensorFlow would add seconds to each kernel's limit.
+    code = "import sys; import cifar_lab.exercises; print('tensorflow' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import socket
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,19 @@ np.save(os.path.join(os.path.dirname(os.environ["CIFAR_LAB_HOLDOUT_IMAGES"]), "h
 """
 
 
+def _caller(port: int) -> str:
+    """Tries to reach the grader's machine on loopback, and the outside world, by TCP."""
+    return f"""
+import socket
+for what, address in {{"the grader's loopback": ("127.0.0.1", {port}), "the internet": ("1.1.1.1", 53)}}.items():
+    try:
+        socket.create_connection(address, timeout=5).close()
+        print("connected:", what)
+    except OSError as error:
+        print("no connection:", what, type(error).__name__)
+"""
+
+
 def _vandal(holdout: Path, submissions: Path, out: Path) -> str:
     """Tries to write and delete what matters to the grader, and to write its own working folder."""
     return f"""
@@ -90,6 +104,8 @@ def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
     subs, out = root / "submissions", root / "grades"
     subs.mkdir()
+    listener = socket.create_server(("127.0.0.1", 0))  # what a submission must not reach
+    listener.setblocking(False)
     x = np.random.default_rng(0).integers(0, 256, (40, 32, 32, 3), dtype=np.uint8)
     y = np.random.default_rng(1).integers(0, 10, 40)
     holdout = root / "instructor" / "hidden.npz"
@@ -110,6 +126,7 @@ def graded(tmp_path_factory):
     if namespaces_available():  # without them a same-user kernel can do all this: the threat model says so
         write_notebook(subs / "snoop.ipynb", _snoop(holdout, subs))
         write_notebook(subs / "vandal.ipynb", _vandal(holdout, subs, out))
+        write_notebook(subs / "caller.ipynb", _caller(listener.getsockname()[1]))
     write_notebook(subs / "loud.ipynb", "for _ in range(50):\n    print('x' * 1_000_000)")
     write_notebook(subs / "noparams.ipynb", "print(1)", parameters=False)
     instructor = write_notebook(
@@ -125,7 +142,17 @@ def graded(tmp_path_factory):
             subs, out, preset="ci", holdout=holdout, jobs=2, timeout=20, memory_mb=3000, log=None
         )
     rows = {r["name"]: r for r in result.records}
-    return {"rows": rows, "out": out, "subs": subs, "holdout": holdout, "y": y, "before": before, "teacher": instructor}
+    yield {
+        "rows": rows,
+        "out": out,
+        "subs": subs,
+        "holdout": holdout,
+        "y": y,
+        "before": before,
+        "teacher": instructor,
+        "listener": listener,
+    }
+    listener.close()
 
 
 def _printed(graded, name: str) -> str:
@@ -186,6 +213,14 @@ def test_writes_and_deletes_outside_the_working_folder_are_refused(graded):
     printed = _printed(graded, "vandal")
     assert "done:" not in printed and printed.count("refused:") == 6
     assert "wrote mine.txt" in printed and graded["rows"]["vandal"]["status"] == "ok"
+
+
+@pytest.mark.skipif(not namespaces_available(), reason="user namespaces are not available on this machine")
+def test_outbound_connections_fail_even_to_the_graders_loopback(graded):
+    printed = _printed(graded, "caller")
+    assert printed.count("no connection:") == 2 and "connected:" not in printed
+    with pytest.raises(BlockingIOError):  # nobody ever knocked
+        graded["listener"].accept()
 
 
 @pytest.mark.skipif(not namespaces_available(), reason="user namespaces are not available on this machine")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cifar_lab.data.download import DownloadError
+from cifar_lab.data.download import DownloadError, StorageError
 from cifar_lab.runner.datasource import prepare_data
 from cifar_lab.runner.run import run_notebooks
 
@@ -58,3 +58,13 @@ def test_asking_for_cifar10_when_it_cannot_be_had_fails_before_any_notebook_runs
 def test_the_files_found_are_named(fake_cifar, capsys):
     prepare_data(str(fake_cifar.archive), say=print)
     assert capsys.readouterr().out == f"data: {fake_cifar.archive}\n"
+
+
+def test_a_full_disk_stops_the_run_instead_of_falling_back_to_synthetic(isolated_data_env, monkeypatch, tmp_path):
+    def disk_full(remote, directory):
+        raise StorageError(f"Could not save {remote.name}: disk full: free 42.0 MB at {directory} and try again.")
+
+    monkeypatch.setattr("cifar_lab.runner.datasource.download", disk_full)
+    with pytest.raises(StorageError, match="disk full"):
+        run(tmp_path / "run")
+    assert not (tmp_path / "run" / "notebooks").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from cifar_lab.sandbox import Sandbox
+from cifar_lab.sandbox import Sandbox, SandboxedKernelManager
 
 
 def test_the_kernel_environment_holds_none_of_the_graders_variables(monkeypatch):
@@ -30,3 +30,8 @@ def test_without_namespaces_the_settings_name_no_hidden_path():
 def test_the_kernel_runs_on_this_interpreter_through_the_confining_step():
     command = Sandbox(scratch="/tmp/s", namespaces=False).command(["k"], "/tmp/c")
     assert command[:3] == [sys.executable, "-m", "cifar_lab.sandbox.inside"]
+
+
+def test_the_kernel_talks_to_the_grader_over_unix_sockets_in_its_scratch_folder(tmp_path):
+    manager = SandboxedKernelManager.for_sandbox(Sandbox(scratch=str(tmp_path), namespaces=True), "/tmp/c")()
+    assert manager.transport == "ipc" and manager.ip.startswith(str(tmp_path))  # no TCP: no loopback needed
