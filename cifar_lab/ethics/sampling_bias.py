@@ -32,12 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from cifar_lab.augment.augmenter import build_augmenter
 from cifar_lab.errors import UsageError
 from cifar_lab.evaluate.metrics import per_class_metrics
-from cifar_lab.evaluate.predict import predict_proba
-from cifar_lab.models.registry import build_model
-from cifar_lab.train.loop import train_model
 
 MITIGATIONS = ("class_weight", "oversample")
 
@@ -110,6 +106,12 @@ def _train_and_predict(
     hparams: dict[str, Any],
     verbose: str | int,
 ) -> np.ndarray:
+    # Imported here: importing cifar_lab.ethics must not import TensorFlow (only training needs it).
+    from cifar_lab.augment.augmenter import build_augmenter
+    from cifar_lab.evaluate.predict import predict_proba
+    from cifar_lab.models.registry import build_model
+    from cifar_lab.train.loop import train_model
+
     network = build_model(model, seed=seed, **hparams)
     train_model(
         network,
@@ -228,8 +230,41 @@ def _result(predictions: dict, data: Any, settings: dict[str, Any], baseline_cou
         "mitigated_accuracy_change": runs["mitigated"]["accuracy"] - runs["baseline"]["accuracy"],
         "absorbed_by": _absorbed_by(predictions["baseline"], predictions["cut"], y_test, target, names),
     }
+    for name, run, figure in CHANGES:
+        low, high = _change_interval(predictions["baseline"], predictions[run], y_test, target, figure)
+        result[f"{name}_low"], result[f"{name}_high"] = low, high
     result["statement"] = _statement(result)
     return result
+
+
+# Each change from baseline the card reports: its name, the run compared with the baseline, the figure.
+CHANGES = (
+    ("recall_change", "cut", "recall"),
+    ("precision_change", "cut", "precision"),
+    ("accuracy_change", "cut", "accuracy"),
+    ("mitigated_recall_change", "mitigated", "recall"),
+    ("mitigated_accuracy_change", "mitigated", "accuracy"),
+)
+
+
+def _change_interval(
+    baseline: np.ndarray, other: np.ndarray, y_test: np.ndarray, target: int, figure: str
+) -> tuple[float, float]:
+    """Newcombe's 95% interval for `figure` of `other` minus that of `baseline`, from their counts.
+
+    Both runs are scored on the same test images; Newcombe's interval treats them as independent
+    samples, which only widens it (the runs' errors are positively correlated).
+    """
+    from cifar_lab.ethics.fairness import difference_interval
+
+    def counts(y_pred: np.ndarray) -> tuple[int, int]:
+        if figure == "accuracy":
+            return int(np.sum(y_pred == y_test)), int(y_test.size)
+        hit = int(np.sum((y_pred == target) & (y_test == target)))
+        return hit, int(np.sum(y_test == target) if figure == "recall" else max(np.sum(y_pred == target), 1))
+
+    (k_other, n_other), (k_base, n_base) = counts(other), counts(baseline)
+    return difference_interval(k_other, n_other, k_base, n_base)
 
 
 def _mitigated(

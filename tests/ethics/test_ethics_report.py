@@ -80,6 +80,7 @@ def test_report_writes_the_card_and_every_figure(report):
         "attack_roc.png",
         "canary_exposure.png",
         "reliability.png",
+        "near_duplicates.png",
     }
     for name in card["figures"].values():
         assert (out_dir / name).read_bytes().startswith(b"\x89PNG")
