@@ -82,7 +82,7 @@ def render_markdown(card: dict) -> str:
         *metrics_section(),
         *evaluation_data_section(card["data"]),
         *training_data_section(card["data"]),
-        *datasheet_section(card["datasheet"], figures.get("near_duplicates")),
+        *datasheet_section(card.get("datasheet"), figures.get("near_duplicates")),
         "## Quantitative analyses",
         "",
         *per_class_section(card["per_class"], figures["per_class_recall"]),

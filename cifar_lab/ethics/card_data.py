@@ -37,10 +37,11 @@ def _provenance_lines(p: dict) -> list[str]:
     ]
 
 
-def datasheet_section(sheet: dict, figure: str | None = None) -> list[str]:
+def datasheet_section(sheet: dict | None, figure: str | None = None) -> list[str]:
     """Provenance with counts per class and split, train/test near-duplicates, and candidate label errors.
 
-    `sheet` is `cifar_lab.ethics.datasheet.datasheet`'s dict; `figure` the near-duplicate pairs' file.
+    `sheet` is `cifar_lab.ethics.datasheet.datasheet`'s dict (or `None`: not measured); `figure` the
+    near-duplicate pairs' file.
 
     Example:
         >>> import numpy as np
@@ -49,9 +50,12 @@ def datasheet_section(sheet: dict, figure: str | None = None) -> list[str]:
         >>> datasheet_section(datasheet(make_synthetic(n_train=40, n_test=20), np.arange(40)))[0]
         '## Datasheet: the data actually used'
     """
+    title = "## Datasheet: the data actually used"
+    if sheet is None:
+        return [title, "", "Not measured for this card (see `cifar_lab.ethics.datasheet.datasheet`).", ""]
     d, issues = sheet["near_duplicates"], sheet["label_issues"]
     lines = [
-        "## Datasheet: the data actually used",
+        title,
         "",
         "After Gebru et al. [Gebru2021]: where the images came from, what overlaps between training and test, "
         "and which labels look wrong.",

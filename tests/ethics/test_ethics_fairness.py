@@ -98,3 +98,23 @@ def test_wilson_interval_holds_the_observed_proportion_exactly_at_zero_and_one()
     for successes in (np.zeros_like(n), n):
         low, high = wilson_interval(successes, n)
         assert np.all(low <= successes / n) and np.all(successes / n <= high)
+
+
+def test_every_per_class_rate_has_a_wilson_interval_that_holds_it():
+    rng = np.random.default_rng(3)
+    y_true, y_pred = rng.integers(0, 4, 200), rng.integers(0, 4, 200)
+    rows = per_class_disparity(y_true, y_pred, ("a", "b", "c", "d"))["per_class"].values()
+    for row in rows:
+        for rate in ("recall", "precision", "fpr", "fnr"):
+            assert row[f"{rate}_low"] <= row[rate] <= row[f"{rate}_high"], rate
+
+
+def test_a_class_with_few_test_images_is_flagged_small():
+    y_true = np.r_[np.zeros(100, int), np.ones(5, int)]
+    rows = per_class_disparity(y_true, y_true, ("many", "few"))["per_class"]
+    assert (rows["many"]["small"], rows["few"]["small"]) == (False, True)
+
+
+def test_overall_accuracy_has_a_wilson_interval():
+    d = per_class_disparity(np.array([0, 1] * 20), np.array([0, 0] * 20), ("a", "b"))
+    assert d["accuracy_low"] < d["accuracy"] == 0.5 < d["accuracy_high"]
