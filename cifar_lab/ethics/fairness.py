@@ -68,6 +68,51 @@ def difference_interval(k1: int, n1: int, k2: int, n2: int, *, z: float = Z_95) 
     return float(lower), float(upper)
 
 
+def change_interval(
+    baseline: np.ndarray, other: np.ndarray, y_true: np.ndarray, target: int, figure: str
+) -> tuple[float, float]:
+    """Newcombe's 95% interval for `figure` of predictions `other` minus that of `baseline`, from counts.
+
+    `figure` is `"accuracy"`, or `"recall"` or `"precision"` of class `target`. Both runs are scored
+    on the same images; Newcombe's interval treats them as independent samples, which only widens it
+    (two runs' errors are positively correlated).
+
+    Example:
+        >>> y = np.array([0, 0, 1, 1])
+        >>> [round(v, 3) for v in change_interval(np.array([0, 0, 1, 1]), np.array([1, 0, 1, 1]), y, 0, "recall")]
+        [-0.905, 0.273]
+    """
+
+    def counts(y_pred: np.ndarray) -> tuple[int, int]:
+        if figure == "accuracy":
+            return int(np.sum(y_pred == y_true)), int(y_true.size)
+        hit = int(np.sum((y_pred == target) & (y_true == target)))
+        return hit, int(np.sum(y_true == target) if figure == "recall" else max(np.sum(y_pred == target), 1))
+
+    (k_other, n_other), (k_base, n_base) = counts(np.asarray(other)), counts(np.asarray(baseline))
+    return difference_interval(k_other, n_other, k_base, n_base)
+
+
+def absorbed_by(
+    baseline: np.ndarray, cut: np.ndarray, y_test: np.ndarray, target: int, names: tuple[str, ...]
+) -> list[dict]:
+    """The (at most three) classes that take more of class `target`'s test images in `cut`, most first.
+
+    Example:
+        >>> y = np.array([0, 0, 0, 1])
+        >>> absorbed_by(np.array([0, 0, 0, 1]), np.array([1, 1, 0, 1]), y, 0, ("cat", "dog"))
+        [{'class': 'dog', 'baseline': 0, 'cut': 2, 'increase': 2}]
+    """
+    of_target = y_test == target
+    before = np.bincount(baseline[of_target], minlength=len(names))
+    after = np.bincount(cut[of_target], minlength=len(names))
+    return [
+        {"class": names[c], "baseline": int(before[c]), "cut": int(after[c]), "increase": int(after[c] - before[c])}
+        for c in np.argsort(-(after - before), kind="stable")
+        if c != target and after[c] > before[c]
+    ][:3]
+
+
 def check_labels(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """True and predicted labels as flat int64 arrays, checked to be non-empty and of the same length.
 

@@ -145,7 +145,6 @@ def ethics_report(
     member_pick, nonmember_pick = balanced_indices(members_all.size, y_test.size, max_per_side=max_members, seed=seed)
     chosen = members_all[member_pick]
     proba_test, member_proba, canary_proba = _predict_once(model, data, chosen, canaries, n_test=y_test.size)
-
     y_pred = proba_test.argmax(axis=1)
     disparity = per_class_disparity(y_test, y_pred, names)
     calibrated = calibration(proba_test, y_test)
@@ -159,14 +158,6 @@ def ethics_report(
     )  # fmt: skip
 
     figures, canary_summary = _figures(disparity, calibrated, mia, canaries, canary_proba, seed)
-    sheet = datasheet(data, members_all, references)
-    with hidden():
-        figures[FIGURES["near_duplicates"]] = plot_near_duplicates(
-            data.x_train, data.x_test, sheet["near_duplicates"]["pairs"]
-        )
-        if leakage_curve is not None:
-            figures[FIGURES["leakage_curve"]] = plot_leakage_curve(leakage_curve)
-
     card = {
         "cifar_lab_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -184,7 +175,7 @@ def ethics_report(
         },
         "canaries": canary_summary,
         "leakage_curve": leakage_curve,
-        "datasheet": sheet,
+        "datasheet": _datasheet(data, members_all, references, leakage_curve, figures),
         "sampling_bias": sampling_bias,
         "figures": {key: name for key, name in FIGURES.items() if name in figures},
     }
@@ -208,6 +199,19 @@ def _figures(
     with hidden():
         figures[FIGURES["canary_exposure"]] = plot_exposure_histogram(summary)
     return figures, {k: v for k, v in summary.items() if k not in ("exposure_in", "exposure_out")}
+
+
+def _datasheet(
+    data: Any, members: np.ndarray, references: References | None, leakage_curve: dict | None, figures: dict
+) -> dict:
+    """The datasheet; adds its near-duplicate figure, and the leakage curve's when there is one, to `figures`."""
+    sheet = datasheet(data, members, references)
+    with hidden():
+        pairs = sheet["near_duplicates"]["pairs"]
+        figures[FIGURES["near_duplicates"]] = plot_near_duplicates(data.x_train, data.x_test, pairs)
+        if leakage_curve is not None:
+            figures[FIGURES["leakage_curve"]] = plot_leakage_curve(leakage_curve)
+    return sheet
 
 
 def _lira_scores(

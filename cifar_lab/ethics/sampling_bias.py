@@ -33,9 +33,19 @@ from typing import Any
 import numpy as np
 
 from cifar_lab.errors import UsageError
+from cifar_lab.ethics.fairness import absorbed_by, change_interval
 from cifar_lab.evaluate.metrics import per_class_metrics
 
 MITIGATIONS = ("class_weight", "oversample")
+
+# The changes from baseline the card reports: (run compared with the baseline, figure).
+CHANGES = (
+    ("cut", "recall"),
+    ("cut", "precision"),
+    ("cut", "accuracy"),
+    ("mitigated", "recall"),
+    ("mitigated", "accuracy"),
+)
 
 # A baseline recall of the cut class below this leaves the cut nothing to take: no finding either way.
 NOTHING_TO_TAKE = 0.1
@@ -223,48 +233,15 @@ def _result(predictions: dict, data: Any, settings: dict[str, Any], baseline_cou
         "n_cut_class_images": baseline_count,
         "n_cut_class_kept": int(np.sum(y_cut == target)),
         "runs": runs,
-        "recall_change": runs["cut"]["recall"] - runs["baseline"]["recall"],
-        "precision_change": runs["cut"]["precision"] - runs["baseline"]["precision"],
-        "accuracy_change": runs["cut"]["accuracy"] - runs["baseline"]["accuracy"],
-        "mitigated_recall_change": runs["mitigated"]["recall"] - runs["baseline"]["recall"],
-        "mitigated_accuracy_change": runs["mitigated"]["accuracy"] - runs["baseline"]["accuracy"],
-        "absorbed_by": _absorbed_by(predictions["baseline"], predictions["cut"], y_test, target, names),
+        "absorbed_by": absorbed_by(predictions["baseline"], predictions["cut"], y_test, target, names),
     }
-    for name, run, figure in CHANGES:
-        low, high = _change_interval(predictions["baseline"], predictions[run], y_test, target, figure)
-        result[f"{name}_low"], result[f"{name}_high"] = low, high
+    for run, figure in CHANGES:  # e.g. "recall_change" (cut) and "mitigated_recall_change", with intervals
+        name = f"{'mitigated_' if run == 'mitigated' else ''}{figure}_change"
+        result[name] = runs[run][figure] - runs["baseline"][figure]
+        interval = change_interval(predictions["baseline"], predictions[run], y_test, target, figure)
+        result[f"{name}_low"], result[f"{name}_high"] = interval
     result["statement"] = _statement(result)
     return result
-
-
-# Each change from baseline the card reports: its name, the run compared with the baseline, the figure.
-CHANGES = (
-    ("recall_change", "cut", "recall"),
-    ("precision_change", "cut", "precision"),
-    ("accuracy_change", "cut", "accuracy"),
-    ("mitigated_recall_change", "mitigated", "recall"),
-    ("mitigated_accuracy_change", "mitigated", "accuracy"),
-)
-
-
-def _change_interval(
-    baseline: np.ndarray, other: np.ndarray, y_test: np.ndarray, target: int, figure: str
-) -> tuple[float, float]:
-    """Newcombe's 95% interval for `figure` of `other` minus that of `baseline`, from their counts.
-
-    Both runs are scored on the same test images; Newcombe's interval treats them as independent
-    samples, which only widens it (the runs' errors are positively correlated).
-    """
-    from cifar_lab.ethics.fairness import difference_interval
-
-    def counts(y_pred: np.ndarray) -> tuple[int, int]:
-        if figure == "accuracy":
-            return int(np.sum(y_pred == y_test)), int(y_test.size)
-        hit = int(np.sum((y_pred == target) & (y_test == target)))
-        return hit, int(np.sum(y_test == target) if figure == "recall" else max(np.sum(y_pred == target), 1))
-
-    (k_other, n_other), (k_base, n_base) = counts(other), counts(baseline)
-    return difference_interval(k_other, n_other, k_base, n_base)
 
 
 def _mitigated(
@@ -295,20 +272,6 @@ def _run_metrics(predictions: dict[str, np.ndarray], y_test: np.ndarray, target:
             "precision": float(metrics["precision"][target]),
         }
     return runs
-
-
-def _absorbed_by(
-    baseline: np.ndarray, cut: np.ndarray, y_test: np.ndarray, target: int, names: tuple[str, ...]
-) -> list[dict]:
-    """The (at most three) classes that take more of class `target`'s test images after the cut, most first."""
-    of_target = y_test == target
-    before = np.bincount(baseline[of_target], minlength=len(names))
-    after = np.bincount(cut[of_target], minlength=len(names))
-    return [
-        {"class": names[c], "baseline": int(before[c]), "cut": int(after[c]), "increase": int(after[c] - before[c])}
-        for c in np.argsort(-(after - before), kind="stable")
-        if c != target and after[c] > before[c]
-    ][:3]
 
 
 def _statement(result: dict) -> str:
