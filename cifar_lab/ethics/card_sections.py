@@ -243,6 +243,6 @@ def references_section() -> list[str]:
 
     Example:
         >>> references_section()[2]
-        '- [Birhane2021] Birhane, A., & Prabhu, V. U. (2021). Large image datasets: ...'
+        '- [Abadi2016] Abadi, M., Chu, A., Goodfellow, I., McMahan, H. B., Mironov, I., Talwar, K., ...'
     """
     return ["## References", ""] + [f"- [{key}] {entry}" for key, entry in BIBLIOGRAPHY.items()]
