@@ -54,7 +54,6 @@ def per_class_section(disparity: dict, figure: str) -> list[str]:
         + (", ".join(disparity["classes_below_accuracy"]) or "none")
         + ".",
         "",
-        # F1 is left off: it has no simple interval, and the precision and recall it combines are here with theirs.
         markdown_table(
             [
                 "class",

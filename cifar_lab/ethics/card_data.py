@@ -69,7 +69,7 @@ def datasheet_section(sheet: dict | None, figure: str | None = None) -> list[str
         "",
     ]
     if d["pairs"]:
-        rows = [[p["test"], p["train"], p["similarity"]] for p in d["pairs"][:20]]
+        rows = [[p["test"], p["train"], p["similarity"]] for p in d["pairs"]]
         lines += [markdown_table(["test image", "training image", "cosine similarity"], rows), ""]
     if figure is not None and d["pairs"]:
         lines += [f"![Near-duplicate pairs]({figure})", ""]

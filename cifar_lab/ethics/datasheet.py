@@ -59,12 +59,12 @@ def _embed(x_uint8: np.ndarray) -> np.ndarray:
 
 
 def near_duplicates(
-    x_train: np.ndarray, x_test: np.ndarray, *, threshold: float = NEAR_DUPLICATE_THRESHOLD
+    x_train: np.ndarray, x_test: np.ndarray, *, threshold: float = NEAR_DUPLICATE_THRESHOLD, max_listed: int = 20
 ) -> dict[str, Any]:
-    """Each test image's most similar training image, and the pairs at or above `threshold`, most similar first.
+    """The test images whose most similar training image reaches `threshold`: their count, and the pairs.
 
-    Returns `pairs` (`test`, `train` positions and `similarity`), `n_test_with_duplicate`, its
-    share of the test set and the threshold.
+    Returns `pairs` (`test`, `train` positions and `similarity`; the `max_listed` most similar),
+    `n_test_with_duplicate` (all of them), its share of the test set and the threshold.
 
     Example:
         >>> x = np.zeros((2, 32, 32, 3), np.uint8); x[0, :16] = 255; x[1, :, :16] = 255
@@ -85,7 +85,7 @@ def near_duplicates(
     pairs = [{"test": int(t), "train": int(where_all[t]), "similarity": float(best_all[t])} for t in found]
     return {
         "threshold": float(threshold),
-        "pairs": pairs,
+        "pairs": pairs[:max_listed],
         "n_test_with_duplicate": len(pairs),
         "share_test_with_duplicate": len(pairs) / max(len(x_test), 1),
     }

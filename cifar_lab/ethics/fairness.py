@@ -162,7 +162,10 @@ def top_confusions(matrix: np.ndarray, class_names: tuple[str, ...], k: int = 5)
 
 
 def _per_class_rows(matrix: np.ndarray, metrics: dict, class_names: tuple[str, ...]) -> dict:
-    """Each class's figures with their 95% Wilson intervals (FNR's is one minus recall's), small classes flagged."""
+    """Each class's figures with their 95% Wilson intervals (FNR's is one minus recall's), small classes flagged.
+
+    F1 is left out: it has no simple interval, and the precision and recall it combines are here with theirs.
+    """
     support = matrix.sum(axis=1)
     hits = np.diag(matrix)
     predicted = matrix.sum(axis=0)
@@ -180,7 +183,6 @@ def _per_class_rows(matrix: np.ndarray, metrics: dict, class_names: tuple[str, .
             "precision": float(metrics["precision"][c]),
             "precision_low": float(precision_low[c]),
             "precision_high": float(precision_high[c]),
-            "f1": float(metrics["f1"][c]),
             "fpr": float(fpr[c]),
             "fpr_low": float(fpr_low[c]),
             "fpr_high": float(fpr_high[c]),
@@ -198,7 +200,7 @@ def per_class_disparity(y_true: np.ndarray, y_pred: np.ndarray, class_names: tup
     """Per-class metrics with recall intervals, the worst class, the gap and whether it is within noise.
 
     Returns a dict with `per_class` (one dict per class: recall, precision, fpr and fnr, each with
-    `_low`/`_high` 95% Wilson bounds, f1, support and `small`, under `SMALL_GROUP` test images),
+    `_low`/`_high` 95% Wilson bounds, support and `small`, under `SMALL_GROUP` test images),
     `accuracy` with its Wilson bounds, `worst_class`, `best_class`, `recall_gap` (best minus
     worst), `recall_gap_low`/`recall_gap_high` (Newcombe 95 % interval), `gap_within_noise`,
     `recall_ratio` (worst / best), `classes_below_accuracy` (whose whole interval lies below the

@@ -159,5 +159,6 @@ def plot_leakage_curve(curve: dict) -> Figure:
     bottom.axhline(0.5, color="grey", linestyle="--", linewidth=1, label="guessing")
     bottom.set_ylabel("AUC")
     bottom.set_xlabel("epoch")
+    bottom.set_xticks(epochs)
     bottom.legend(loc="upper left", fontsize="small")
     return figure

@@ -38,15 +38,13 @@ def test_difference_interval_reproduces_newcombes_worked_example():
     assert difference_interval(56, 70, 48, 80) == pytest.approx((0.0524, 0.3339), abs=5e-5)
 
 
-def test_per_class_precision_recall_f1_match_sklearn():
+def test_per_class_precision_and_recall_match_sklearn():
     y_true, y_pred = noisy_predictions()
     report = per_class_disparity(y_true, y_pred, NAMES)
-    precision, recall, f1, support = precision_recall_fscore_support(y_true, y_pred, labels=range(4), zero_division=0)
+    precision, recall, _, support = precision_recall_fscore_support(y_true, y_pred, labels=range(4), zero_division=0)
     for c, name in enumerate(NAMES):
         row = report["per_class"][name]
-        assert (row["precision"], row["recall"], row["f1"], row["support"]) == pytest.approx(
-            (precision[c], recall[c], f1[c], support[c])
-        )
+        assert (row["precision"], row["recall"], row["support"]) == pytest.approx((precision[c], recall[c], support[c]))
 
 
 def test_per_class_false_positive_and_negative_rates_match_sklearn_one_vs_rest():
