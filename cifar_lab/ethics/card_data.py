@@ -74,8 +74,8 @@ def datasheet_section(sheet: dict | None, figure: str | None = None) -> list[str
     if figure is not None and d["pairs"]:
         lines += [f"![Near-duplicate pairs]({figure})", ""]
     if issues is None:
-        lines += ["Candidate label errors: not searched (they need out-of-sample predictions, which the LiRA "
-                  "reference models provide; none were trained).", ""]  # fmt: skip
+        lines += ["Candidate label errors [Northcutt2021]: not searched (they need out-of-sample predictions, "
+                  "which the LiRA reference models provide; none were trained).", ""]  # fmt: skip
         return lines
     listed = ", ".join(f"{w['split']} {w['index']}" for w in issues["where"][:10]) or "none"
     lines += [
