@@ -7,7 +7,14 @@ import pytest
 from scipy.stats import binomtest
 from sklearn.metrics import multilabel_confusion_matrix, precision_recall_fscore_support
 
-from cifar_lab.ethics.fairness import difference_interval, per_class_disparity, top_confusions, wilson_interval
+from cifar_lab.ethics.fairness import (
+    absorbed_by,
+    change_interval,
+    difference_interval,
+    per_class_disparity,
+    top_confusions,
+    wilson_interval,
+)
 
 NAMES = ("plane", "car", "bird", "cat")
 
@@ -116,3 +123,21 @@ def test_a_class_with_few_test_images_is_flagged_small():
 def test_overall_accuracy_has_a_wilson_interval():
     d = per_class_disparity(np.array([0, 1] * 20), np.array([0, 0] * 20), ("a", "b"))
     assert d["accuracy_low"] < d["accuracy"] == 0.5 < d["accuracy_high"]
+
+
+def test_the_change_between_two_identical_runs_has_an_interval_around_zero():
+    y = np.repeat(np.arange(2), 20)
+    low, high = change_interval(y, y, y, 0, "recall")
+    assert low < 0.0 < high
+
+
+def test_a_class_that_loses_every_image_has_a_recall_change_interval_below_zero():
+    y = np.repeat(np.arange(2), 20)
+    low, high = change_interval(y, np.ones_like(y), y, 0, "recall")
+    assert low <= -0.5 and high < 0.0
+
+
+def test_the_classes_that_absorb_a_cut_class_are_listed_most_first():
+    y = np.zeros(6, int)
+    absorbers = absorbed_by(y, np.array([1, 2, 2, 2, 0, 0]), y, 0, ("a", "b", "c"))
+    assert [(a["class"], a["increase"]) for a in absorbers] == [("c", 3), ("b", 1)]
