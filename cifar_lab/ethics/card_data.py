@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from cifar_lab.ethics.card_format import format_number, markdown_table
 from cifar_lab.ethics.card_privacy import leakage_verdict, with_interval
+from cifar_lab.ethics.datasheet import LABEL_ISSUES_MIN_ACCURACY
 
 
 def _provenance_lines(p: dict) -> list[str]:
@@ -81,11 +82,17 @@ def datasheet_section(sheet: dict | None, figure: str | None = None) -> list[str
     lines += [
         f"Candidate label errors: {format_number(issues['n_issues'])} images "
         f"(a share {format_number(issues['share'])}) of the members and test images, by Confident Learning "
-        "[Northcutt2021] (`cleanlab`) on the reference models' out-of-sample predictions; the most likely first: "
-        f"{listed}. Candidates, not verdicts: a weak "
-        "model's confusions (cat and dog) come up as well as real mistakes.",
+        "[Northcutt2021] (`cleanlab`) on the reference models' out-of-sample predictions (their accuracy "
+        f"{format_number(issues['out_of_sample_accuracy'])}); the most likely first: {listed}.",
         "",
     ]
+    if issues["out_of_sample_accuracy"] < LABEL_ISSUES_MIN_ACCURACY:
+        lines[-2] += (
+            " The reference models are too weak to judge labels: most candidates are their own mistakes, not "
+            "label errors. Train them longer (more epochs) before reading the list as findings."
+        )
+    else:
+        lines[-2] += " Candidates, not verdicts: look at the images."
     return lines
 
 

@@ -42,6 +42,10 @@ from cifar_lab.figures import new_figure
 # is missed. Pixel similarity is a cheap screen: it finds copies, not every near-duplicate.
 NEAR_DUPLICATE_THRESHOLD = 0.955
 
+# Below this out-of-sample accuracy the label-error candidates are mostly the predicting models' own
+# mistakes (Confident Learning trusts the probabilities): the card says so instead of listing findings.
+LABEL_ISSUES_MIN_ACCURACY = 0.8
+
 # Test images compared with all training images at once: bounds the similarity block's memory.
 CHUNK = 1024
 
@@ -131,6 +135,7 @@ def label_issues(labels: np.ndarray, out_of_sample_proba: np.ndarray, *, max_lis
     ranked = find_label_issues(labels, proba, return_indices_ranked_by="self_confidence")
     return {
         "method": "cleanlab.filter.find_label_issues (Confident Learning), ranked by self-confidence",
+        "out_of_sample_accuracy": float(np.mean(proba.argmax(axis=1) == labels)),
         "n_issues": int(ranked.size),
         "share": float(ranked.size / max(labels.size, 1)),
         "indices": [int(i) for i in ranked[:max_listed]],

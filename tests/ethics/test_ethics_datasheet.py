@@ -7,6 +7,7 @@ import pytest
 
 from cifar_lab.data import make_synthetic
 from cifar_lab.errors import UsageError
+from cifar_lab.ethics.card_data import datasheet_section
 from cifar_lab.ethics.datasheet import datasheet, label_issues, near_duplicates, provenance
 
 RNG = np.random.default_rng(0)
@@ -55,3 +56,21 @@ def test_near_duplicate_pairs_name_positions_in_the_whole_training_set():
     data.x_test[0] = data.x_train[25]
     sheet = datasheet(data, np.arange(20, 40))
     assert (sheet["near_duplicates"]["pairs"][0]["test"], sheet["near_duplicates"]["pairs"][0]["train"]) == (0, 25)
+
+
+def _sheet_with_issues(out_of_sample_accuracy: float) -> dict:
+    data = make_synthetic(n_train=40, n_test=10)
+    sheet = datasheet(data, np.arange(40))
+    sheet["label_issues"] = {"n_issues": 3, "share": 0.06, "out_of_sample_accuracy": out_of_sample_accuracy}
+    sheet["label_issues"]["where"] = [{"split": "train", "index": 4}]
+    return sheet
+
+
+def test_the_card_says_weak_reference_models_cannot_judge_labels():
+    text = " ".join(datasheet_section(_sheet_with_issues(0.4)))
+    assert "too weak to judge labels" in text
+
+
+def test_the_card_lists_label_error_candidates_from_accurate_models_as_candidates():
+    text = " ".join(datasheet_section(_sheet_with_issues(0.95)))
+    assert "too weak" not in text and "train 4" in text
