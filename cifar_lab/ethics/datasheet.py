@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +129,10 @@ def label_issues(labels: np.ndarray, out_of_sample_proba: np.ndarray, *, max_lis
         >>> label_issues(labels, proba)["indices"]
         [4]
     """
-    from cleanlab.filter import find_label_issues
+    with warnings.catch_warnings():
+        # cleanlab imports tqdm.auto, which warns in a kernel without ipywidgets; no progress bar is shown here.
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        from cleanlab.filter import find_label_issues
 
     labels = np.asarray(labels).astype(np.int64)
     proba = np.asarray(out_of_sample_proba, dtype=np.float64)
