@@ -80,7 +80,7 @@ def training_run() -> list[Path]:
     import dataclasses
 
     from cifar_lab.data import make_synthetic, split_validation
-    from cifar_lab.ethics import ethics_report
+    from cifar_lab.ethics import ethics_report, leakage_callback
     from cifar_lab.ethics.canaries import make_canaries, training_set
     from cifar_lab.ethics.report import FIGURES as ETHICS_FIGURES
     from cifar_lab.evaluate import confusion_matrix, plot_confusion_matrix, plot_learning_curves, predict_proba
@@ -92,7 +92,10 @@ def training_run() -> list[Path]:
     canaries = make_canaries(x_train, y_train, N_CANARIES, seed=SEED)
     x_fit, y_fit, members = training_set(x_train, y_train, canaries)
     model = build_model("original", seed=SEED)
-    result = train_model(model, x_fit, y_fit, validation=(x_val, y_val), epochs=EPOCHS, seed=SEED, verbose="silent")
+    leakage = leakage_callback(x_fit[:1000], y_fit[:1000], data.x_test, data.y_test, canaries=canaries, seed=SEED)
+    result = train_model(
+        model, x_fit, y_fit, validation=(x_val, y_val), epochs=EPOCHS, seed=SEED, verbose="silent", callbacks=[leakage]
+    )
     y_pred = predict_proba(model, data.x_test).argmax(axis=1)
     written = [
         save(plot_learning_curves(result.history), "learning_curves"),
@@ -105,6 +108,7 @@ def training_run() -> list[Path]:
             report_dir,
             member_indices=members,
             canaries=canaries,
+            leakage_curve=leakage.curve,
             seed=SEED,
             parameters={"epochs": EPOCHS, "canaries": N_CANARIES},
         )

@@ -3,8 +3,9 @@
 It holds the essay's references from the original assignment (Carlini et al. 2019; Hill 2020; Wilson,
 Hoffman & Morgenstern 2019; Buolamwini & Gebru 2018), the papers behind the measurements and the card
 (Mitchell et al. 2019; Shokri et al. 2017; Carlini et al. 2022; Yeom et al. 2018; Hardt et al. 2016), the
-sources of the intervals (Wilson 1927; Newcombe 1998; Efron & Tibshirani 1993) and of CIFAR-10's
-provenance (Krizhevsky 2009; Torralba, Fergus & Freeman 2008; Birhane & Prabhu 2021).
+sources of the intervals (Wilson 1927; Newcombe 1998; Efron & Tibshirani 1993), of DP-SGD (Abadi et al.
+2016), of the datasheet (Gebru et al. 2021; Northcutt, Jiang & Chuang 2021) and of CIFAR-10's provenance
+(Krizhevsky 2009; Torralba, Fergus & Freeman 2008; Birhane & Prabhu 2021).
 
 Example:
 
@@ -15,6 +16,13 @@ Example:
 from __future__ import annotations
 
 BIBLIOGRAPHY: dict[str, str] = {
+    "Abadi2016": "Abadi, M., Chu, A., Goodfellow, I., McMahan, H. B., Mironov, I., Talwar, K., & Zhang, L. (2016). "
+    "Deep learning with differential privacy. In *Proceedings of the 2016 ACM SIGSAC Conference on Computer and "
+    "Communications Security (CCS)*, pp. 308-318.",
+    "Gebru2021": "Gebru, T., Morgenstern, J., Vecchione, B., Vaughan, J. W., Wallach, H., Daume III, H., & "
+    "Crawford, K. (2021). Datasheets for datasets. *Communications of the ACM*, 64(12), pp. 86-92.",
+    "Northcutt2021": "Northcutt, C. G., Jiang, L., & Chuang, I. L. (2021). Confident learning: Estimating "
+    "uncertainty in dataset labels. *Journal of Artificial Intelligence Research*, 70, pp. 1373-1411.",
     "Birhane2021": "Birhane, A., & Prabhu, V. U. (2021). Large image datasets: A pyrrhic win for computer vision? "
     "In *Proceedings of the IEEE/CVF Winter Conference on Applications of Computer Vision (WACV)*, "
     "pp. 1537-1547.",

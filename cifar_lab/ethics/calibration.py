@@ -21,17 +21,38 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from cifar_lab.errors import UsageError
+from cifar_lab.ethics.intervals import BOOTSTRAP_RESAMPLES
 from cifar_lab.figures import new_figure
 
 # Guo et al. 2017 use 15 bins; fewer would hide over-confidence near 1, more would leave bins empty.
 CALIBRATION_BINS = 15
 
 
-def calibration(proba: np.ndarray, labels: np.ndarray, *, n_bins: int = CALIBRATION_BINS) -> dict:
-    """ECE and the per-bin confidence, accuracy and count of the model's top predictions.
+def _ece(confidence: np.ndarray, correct: np.ndarray, which: np.ndarray, n_bins: int) -> float:
+    counts = np.bincount(which, minlength=n_bins)
+    gaps = np.bincount(which, weights=correct - confidence, minlength=n_bins)
+    # |sum of (correct - confidence)| over a bin is its count times |accuracy - mean confidence|.
+    return float(np.abs(gaps).sum() / max(counts.sum(), 1))
 
-    Returns `{"ece", "n_bins", "mean_confidence", "accuracy", "bins": [{"low", "high", "confidence",
-    "accuracy", "count"}, ...]}`, empty bins left out. A confidence of exactly 1 falls in the last bin.
+
+def _ece_interval(
+    confidence: np.ndarray, correct: np.ndarray, which: np.ndarray, n_bins: int, seed: int
+) -> tuple[float, float]:
+    """95% percentile-bootstrap interval of the ECE, the test images resampled with replacement."""
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(BOOTSTRAP_RESAMPLES):
+        rows = rng.integers(0, confidence.size, confidence.size)
+        values.append(_ece(confidence[rows], correct[rows].astype(np.float64), which[rows], n_bins))
+    low, high = np.percentile(values, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def calibration(proba: np.ndarray, labels: np.ndarray, *, n_bins: int = CALIBRATION_BINS, seed: int = 0) -> dict:
+    """ECE (with its 95% bootstrap interval, seeded) and the per-bin confidence, accuracy and count.
+
+    Returns `{"ece", "ece_low", "ece_high", "n_bins", "mean_confidence", "accuracy", "bins": [{"low", "high",
+    "confidence", "accuracy", "count"}, ...]}`, empty bins left out. A confidence of exactly 1 falls in the last bin.
 
     Example:
         >>> r = calibration(np.array([[0.95, 0.05], [0.55, 0.45]]), np.array([0, 1]), n_bins=2)
@@ -49,6 +70,7 @@ def calibration(proba: np.ndarray, labels: np.ndarray, *, n_bins: int = CALIBRAT
     correct = proba.argmax(axis=1) == labels
     edges = np.linspace(0.0, 1.0, n_bins + 1)
     which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, n_bins - 1)
+    ece_low, ece_high = _ece_interval(confidence, correct, which, n_bins, seed)
     bins, ece = [], 0.0
     for b in range(n_bins):
         in_bin = which == b
@@ -61,6 +83,8 @@ def calibration(proba: np.ndarray, labels: np.ndarray, *, n_bins: int = CALIBRAT
         )
     return {
         "ece": float(ece),
+        "ece_low": ece_low,
+        "ece_high": ece_high,
         "n_bins": int(n_bins),
         "mean_confidence": float(confidence.mean()),
         "accuracy": float(correct.mean()),

@@ -28,6 +28,7 @@ from cifar_lab.ethics.card_analyses import (
     per_class_section,
     sampling_bias_section,
 )
+from cifar_lab.ethics.card_data import datasheet_section, leakage_curve_section
 from cifar_lab.ethics.card_format import DECIMALS, format_number, markdown_table, rounded
 from cifar_lab.ethics.card_privacy import canary_section, leakage_verdict, membership_section
 from cifar_lab.ethics.card_sections import (
@@ -69,7 +70,7 @@ def render_markdown(card: dict) -> str:
         >>> card = ethics_report(untrained, make_synthetic(n_train=200, n_test=100), tempfile.mkdtemp(), max_members=50)
         >>> text = render_markdown(card)
         >>> text.splitlines()[0], text.count("\\n## ")
-        ('# Model card: untrained', 10)
+        ('# Model card: untrained', 11)
     """
     figures, mia = card["figures"], card["membership_inference"]
     canary_figure = figures["canary_exposure"] if card["canaries"] is not None else None
@@ -81,12 +82,14 @@ def render_markdown(card: dict) -> str:
         *metrics_section(),
         *evaluation_data_section(card["data"]),
         *training_data_section(card["data"]),
+        *datasheet_section(card.get("datasheet"), figures.get("near_duplicates")),
         "## Quantitative analyses",
         "",
         *per_class_section(card["per_class"], figures["per_class_recall"]),
         *brightness_section(card["brightness_analogue"]),
         *calibration_section(card["calibration"], figures["reliability"]),
         *membership_section(mia, figures["attack_roc"]),
+        *leakage_curve_section(card.get("leakage_curve"), figures.get("leakage_curve")),
         *canary_section(card["canaries"], canary_figure),
         *sampling_bias_section(card["sampling_bias"]),
         *ethical_considerations_section(_privacy_findings(mia, card["canaries"])),

@@ -14,6 +14,14 @@ Example:
 from __future__ import annotations
 
 from cifar_lab.ethics.card_format import format_number, markdown_table
+from cifar_lab.ethics.intervals import SMALL_GROUP
+
+
+def _interval(figures: dict, key: str) -> str:
+    """`low to high` of `key`'s 95% interval in `figures`, or `-` where none was measured."""
+    if figures.get(f"{key}_low") is None:
+        return "-"
+    return f"{format_number(figures[f'{key}_low'])} to {format_number(figures[f'{key}_high'])}"
 
 
 def per_class_section(disparity: dict, figure: str) -> list[str]:
@@ -28,12 +36,13 @@ def per_class_section(disparity: dict, figure: str) -> list[str]:
         >>> d = rounded(per_class_disparity(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]), ("cat", "dog")))
         >>> lines = per_class_section(d, "recall.png")
         >>> lines[2][:60], lines[10]
-        ('Overall test accuracy 0.750. Worst class: **cat**; best: dog', '![Per-class recall](recall.png)')
+        ('Overall test accuracy 0.750 (0.301 to 0.954). Worst class: *', '![Per-class recall](recall.png)')
     """
     return [
         "### Per-class performance",
         "",
-        f"Overall test accuracy {format_number(disparity['accuracy'])}. Worst class: **{disparity['worst_class']}**; "
+        f"Overall test accuracy {format_number(disparity['accuracy'])} ({_interval(disparity, 'accuracy')})."
+        f" Worst class: **{disparity['worst_class']}**; "
         f"best: {disparity['best_class']}; recall gap {format_number(disparity['recall_gap'])} "
         f"(95% interval {format_number(disparity['recall_gap_low'])} to "
         f"{format_number(disparity['recall_gap_high'])}); "
@@ -46,22 +55,29 @@ def per_class_section(disparity: dict, figure: str) -> list[str]:
         + ".",
         "",
         markdown_table(
-            ["class", "recall", "95% low", "95% high", "precision", "F1", "FPR", "FNR", "support"],
+            [
+                "class",
+                "recall",
+                "95% interval",
+                "precision",
+                "95% interval",
+                "FPR",
+                "95% interval",
+                "FNR",
+                "95% interval",
+                "support",
+                "note",
+            ],
             [
                 [
                     name,
-                    r["recall"],
-                    r["recall_low"],
-                    r["recall_high"],
-                    r["precision"],
-                    r["f1"],
-                    r["fpr"],
-                    r["fnr"],
+                    *(cell for key in ("recall", "precision", "fpr", "fnr") for cell in (r[key], _interval(r, key))),
                     r["support"],
+                    f"small class (under {SMALL_GROUP} images): wide intervals" if r.get("small") else "",
                 ]
                 for name, r in disparity["per_class"].items()
             ],
-        ),
+        ),  # fmt: skip
         "",
         f"![Per-class recall]({figure})",
         "",
@@ -95,7 +111,7 @@ def brightness_section(analogue: dict) -> list[str]:
         analogue["statement"],
         "",
         markdown_table(
-            ["group", "accuracy", "95% low", "95% high", "images", "mean brightness from", "to"],
+            ["group", "accuracy", "95% low", "95% high", "images", "mean brightness from", "to", "note"],
             [
                 [
                     name,
@@ -105,6 +121,7 @@ def brightness_section(analogue: dict) -> list[str]:
                     g["n"],
                     g["brightness_min"],
                     g["brightness_max"],
+                    f"small group (under {SMALL_GROUP} images)" if g["n"] < SMALL_GROUP else "",
                 ]
                 for name, g in analogue["groups"].items()
             ],
@@ -115,7 +132,8 @@ def brightness_section(analogue: dict) -> list[str]:
         f"{format_number(analogue['accuracy_gap_high'])}; "
         + ("within noise" if analogue["gap_within_noise"] else "larger than noise")
         + f"). Equalized-odds difference: {format_number(analogue['equalized_odds_difference'])} "
-        f"(class {analogue['equalized_odds_class']}, {analogue['equalized_odds_rate'].upper()}); with the "
+        f"(class {analogue['equalized_odds_class']}, {analogue['equalized_odds_rate'].upper()}; 95% bootstrap "
+        f"interval {_interval(analogue, 'equalized_odds_difference')}); with the "
         f"brightness groups shuffled at random, 95% of values fall below "
         f"{format_number(analogue['equalized_odds_noise_95'])}, so it is "
         + ("within noise." if analogue["equalized_odds_within_noise"] else "larger than noise."),
@@ -134,7 +152,8 @@ def calibration_section(result: dict, figure: str) -> list[str]:
     return [
         "### Calibration",
         "",
-        f"Expected calibration error {format_number(result['ece'])} over {format_number(result['n_bins'])} "
+        f"Expected calibration error {format_number(result['ece'])} (95% bootstrap interval "
+        f"{_interval(result, 'ece')}) over {format_number(result['n_bins'])} "
         f"confidence bins [Guo2017]: the model's mean confidence is {format_number(result['mean_confidence'])} "
         f"against an accuracy of {format_number(result['accuracy'])}, so it is "
         + ("over-confident" if over else "under-confident or calibrated")
@@ -182,13 +201,16 @@ def sampling_bias_section(bias: dict | None) -> list[str]:
         ),
         "",
         markdown_table(
-            ["change from baseline", "value"],
+            ["change from baseline", "value", "95% interval (Newcombe)"],
             [
-                [f"{b['cut_class']} recall, cut", b["recall_change"]],
-                [f"{b['cut_class']} precision, cut", b["precision_change"]],
-                ["overall accuracy, cut", b["accuracy_change"]],
-                [f"{b['cut_class']} recall, mitigated", b["mitigated_recall_change"]],
-                ["overall accuracy, mitigated", b["mitigated_accuracy_change"]],
+                [label, b[key], _interval(b, key)]
+                for label, key in (
+                    (f"{b['cut_class']} recall, cut", "recall_change"),
+                    (f"{b['cut_class']} precision, cut", "precision_change"),
+                    ("overall accuracy, cut", "accuracy_change"),
+                    (f"{b['cut_class']} recall, mitigated", "mitigated_recall_change"),
+                    ("overall accuracy, mitigated", "mitigated_accuracy_change"),
+                )
             ],
         ),
         "",

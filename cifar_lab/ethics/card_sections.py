@@ -197,8 +197,9 @@ def ethical_considerations_section(privacy_findings: str) -> list[str]:
         "oversample an under-represented class (the sampling-bias experiment measures both).",
         "- Risk: a model can leak whether an image was in its training set and memorise individual examples "
         f"[Shokri2017; Carlini2019]; for personal photos that is a privacy breach. {privacy_findings} "
-        "Mitigation: train with differential privacy (DP-SGD), regularise and augment, keep training data out "
-        "of public models, and measure with canaries before release.",
+        "Mitigation: train with differential privacy (DP-SGD [Abadi2016], `cifar_lab.ethics.dp_sgd`), stop "
+        "early, regularise and augment, keep training data out of public models, and measure with canaries "
+        "before release.",
         "- Risk: image classifiers are a building block of surveillance and face recognition, which strip "
         "people of anonymity [Hill2020]. Mitigation: state out-of-scope uses (above), license and release "
         "models with use restrictions, and do not train on scraped photos of people.",
@@ -242,6 +243,6 @@ def references_section() -> list[str]:
 
     Example:
         >>> references_section()[2]
-        '- [Birhane2021] Birhane, A., & Prabhu, V. U. (2021). Large image datasets: ...'
+        '- [Abadi2016] Abadi, M., Chu, A., Goodfellow, I., McMahan, H. B., Mironov, I., Talwar, K., ...'
     """
     return ["## References", ""] + [f"- [{key}] {entry}" for key, entry in BIBLIOGRAPHY.items()]

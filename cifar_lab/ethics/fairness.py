@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from cifar_lab.errors import UsageError
+from cifar_lab.ethics.intervals import SMALL_GROUP
 from cifar_lab.evaluate.metrics import confusion_matrix, per_class_metrics
 
 # Two-sided 95 %: the standard normal quantile at 0.975.
@@ -65,6 +66,51 @@ def difference_interval(k1: int, n1: int, k2: int, n2: int, *, z: float = Z_95) 
     lower = difference - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     upper = difference + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
     return float(lower), float(upper)
+
+
+def change_interval(
+    baseline: np.ndarray, other: np.ndarray, y_true: np.ndarray, target: int, figure: str
+) -> tuple[float, float]:
+    """Newcombe's 95% interval for `figure` of predictions `other` minus that of `baseline`, from counts.
+
+    `figure` is `"accuracy"`, or `"recall"` or `"precision"` of class `target`. Both runs are scored
+    on the same images; Newcombe's interval treats them as independent samples, which only widens it
+    (two runs' errors are positively correlated).
+
+    Example:
+        >>> y = np.array([0, 0, 1, 1])
+        >>> [round(v, 3) for v in change_interval(np.array([0, 0, 1, 1]), np.array([1, 0, 1, 1]), y, 0, "recall")]
+        [-0.905, 0.273]
+    """
+
+    def counts(y_pred: np.ndarray) -> tuple[int, int]:
+        if figure == "accuracy":
+            return int(np.sum(y_pred == y_true)), int(y_true.size)
+        hit = int(np.sum((y_pred == target) & (y_true == target)))
+        return hit, int(np.sum(y_true == target) if figure == "recall" else max(np.sum(y_pred == target), 1))
+
+    (k_other, n_other), (k_base, n_base) = counts(np.asarray(other)), counts(np.asarray(baseline))
+    return difference_interval(k_other, n_other, k_base, n_base)
+
+
+def absorbed_by(
+    baseline: np.ndarray, cut: np.ndarray, y_test: np.ndarray, target: int, names: tuple[str, ...]
+) -> list[dict]:
+    """The (at most three) classes that take more of class `target`'s test images in `cut`, most first.
+
+    Example:
+        >>> y = np.array([0, 0, 0, 1])
+        >>> absorbed_by(np.array([0, 0, 0, 1]), np.array([1, 1, 0, 1]), y, 0, ("cat", "dog"))
+        [{'class': 'dog', 'baseline': 0, 'cut': 2, 'increase': 2}]
+    """
+    of_target = y_test == target
+    before = np.bincount(baseline[of_target], minlength=len(names))
+    after = np.bincount(cut[of_target], minlength=len(names))
+    return [
+        {"class": names[c], "baseline": int(before[c]), "cut": int(after[c]), "increase": int(after[c] - before[c])}
+        for c in np.argsort(-(after - before), kind="stable")
+        if c != target and after[c] > before[c]
+    ][:3]
 
 
 def check_labels(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -115,11 +161,47 @@ def top_confusions(matrix: np.ndarray, class_names: tuple[str, ...], k: int = 5)
     return confusions
 
 
+def _per_class_rows(matrix: np.ndarray, metrics: dict, class_names: tuple[str, ...]) -> dict:
+    """Each class's figures with their 95% Wilson intervals (FNR's is one minus recall's), small classes flagged.
+
+    F1 is left out: it has no simple interval, and the precision and recall it combines are here with theirs.
+    """
+    support = matrix.sum(axis=1)
+    hits = np.diag(matrix)
+    predicted = matrix.sum(axis=0)
+    false_positives = predicted - hits
+    negatives = matrix.sum() - support
+    recall_low, recall_high = wilson_interval(hits, support)
+    precision_low, precision_high = wilson_interval(hits, predicted)
+    fpr_low, fpr_high = wilson_interval(false_positives, negatives)
+    fpr = np.divide(false_positives, negatives, out=np.zeros(len(class_names)), where=negatives > 0)
+    return {
+        name: {
+            "recall": float(metrics["recall"][c]),
+            "recall_low": float(recall_low[c]),
+            "recall_high": float(recall_high[c]),
+            "precision": float(metrics["precision"][c]),
+            "precision_low": float(precision_low[c]),
+            "precision_high": float(precision_high[c]),
+            "fpr": float(fpr[c]),
+            "fpr_low": float(fpr_low[c]),
+            "fpr_high": float(fpr_high[c]),
+            "fnr": float(1.0 - metrics["recall"][c]) if support[c] else 0.0,
+            "fnr_low": float(1.0 - recall_high[c]) if support[c] else 0.0,
+            "fnr_high": float(1.0 - recall_low[c]) if support[c] else 0.0,
+            "support": int(support[c]),
+            "small": bool(support[c] < SMALL_GROUP),
+        }
+        for c, name in enumerate(class_names)
+    }
+
+
 def per_class_disparity(y_true: np.ndarray, y_pred: np.ndarray, class_names: tuple[str, ...]) -> dict:
     """Per-class metrics with recall intervals, the worst class, the gap and whether it is within noise.
 
-    Returns a dict with `per_class` (one dict per class: recall, recall_low, recall_high, precision,
-    f1, fpr, fnr, support), `accuracy`, `worst_class`, `best_class`, `recall_gap` (best minus
+    Returns a dict with `per_class` (one dict per class: recall, precision, fpr and fnr, each with
+    `_low`/`_high` 95% Wilson bounds, support and `small`, under `SMALL_GROUP` test images),
+    `accuracy` with its Wilson bounds, `worst_class`, `best_class`, `recall_gap` (best minus
     worst), `recall_gap_low`/`recall_gap_high` (Newcombe 95 % interval), `gap_within_noise`,
     `recall_ratio` (worst / best), `classes_below_accuracy` (whose whole interval lies below the
     overall accuracy), `top_confusions` and a plain-language `statement`.
@@ -135,23 +217,7 @@ def per_class_disparity(y_true: np.ndarray, y_pred: np.ndarray, class_names: tup
     metrics = per_class_metrics(y_true, y_pred, num_classes=num_classes)
     support = matrix.sum(axis=1)
     hits = np.diag(matrix)
-    false_positives = matrix.sum(axis=0) - hits
-    negatives = y_true.size - support
-    recall_low, recall_high = wilson_interval(hits, support)
-    fpr = np.divide(false_positives, negatives, out=np.zeros(num_classes), where=negatives > 0)
-    per_class = {
-        name: {
-            "recall": float(metrics["recall"][c]),
-            "recall_low": float(recall_low[c]),
-            "recall_high": float(recall_high[c]),
-            "precision": float(metrics["precision"][c]),
-            "f1": float(metrics["f1"][c]),
-            "fpr": float(fpr[c]),
-            "fnr": float(1.0 - metrics["recall"][c]) if support[c] else 0.0,
-            "support": int(support[c]),
-        }
-        for c, name in enumerate(class_names)
-    }
+    per_class = _per_class_rows(matrix, metrics, class_names)
     present = np.flatnonzero(support > 0)
     recall = np.asarray(metrics["recall"], dtype=np.float64)
     worst = int(present[np.argmin(recall[present])])
@@ -160,7 +226,7 @@ def per_class_disparity(y_true: np.ndarray, y_pred: np.ndarray, class_names: tup
     accuracy = float(hits.sum() / y_true.size)
     within_noise = gap_low <= 0.0
     gap = float(recall[best] - recall[worst])
-    below = [class_names[c] for c in present if recall_high[c] < accuracy]
+    below = [name for c, name in enumerate(class_names) if support[c] and per_class[name]["recall_high"] < accuracy]
     if within_noise:
         statement = (
             f"The recall gap between the best class ({class_names[best]}) and the worst ({class_names[worst]}) "
@@ -172,9 +238,12 @@ def per_class_disparity(y_true: np.ndarray, y_pred: np.ndarray, class_names: tup
             f"The recall gap between the best class ({class_names[best]}) and the worst ({class_names[worst]}) "
             f"is {gap:.3f}, 95% interval [{gap_low:.3f}, {gap_high:.3f}]: larger than noise."
         )
+    accuracy_low, accuracy_high = wilson_interval(int(hits.sum()), int(y_true.size))
     return {
         "per_class": per_class,
         "accuracy": accuracy,
+        "accuracy_low": float(accuracy_low),
+        "accuracy_high": float(accuracy_high),
         "worst_class": class_names[worst],
         "best_class": class_names[best],
         "recall_gap": gap,

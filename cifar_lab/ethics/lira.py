@@ -54,12 +54,15 @@ class References:
         included: bool `(reference_models, n_pool)`: whether each reference model trained on each pool image.
         scores: float `(reference_models, n_pool)`: each reference model's logit-scaled confidence on each image.
         settings: how the reference models were trained (recorded on the model card).
+        out_proba: float `(n_pool, n_classes)`: each image's mean probabilities from the reference models
+            that did not train on it, out-of-sample predictions for the datasheet's label-error search.
     """
 
     member_indices: np.ndarray
     included: np.ndarray
     scores: np.ndarray
     settings: dict[str, Any]
+    out_proba: np.ndarray | None = None
 
 
 def reference_splits(n_pool: int, reference_models: int, *, seed: int = 0) -> np.ndarray:
@@ -154,6 +157,7 @@ def train_reference_models(
     included = reference_splits(len(y_pool), reference_models, seed=seed)
     hparams = {k: v for k, v in (("learning_rate", learning_rate), ("optimizer", optimizer)) if v is not None}
     scores = np.empty(included.shape)
+    out_proba = 0.0
     for k in range(reference_models):
         print(f"Reference model {k + 1} of {reference_models}: {included[k].sum()} of {len(y_pool)} pool images")
         network = build_model(model, seed=seed + 1 + k, **hparams)
@@ -161,6 +165,9 @@ def train_reference_models(
             network, x_pool[included[k]], y_pool[included[k]], epochs=epochs, batch_size=batch_size,
             seed=seed + 1 + k, verbose=verbose,
         )  # fmt: skip
-        scores[k] = logit_score(predict_proba(network, x_pool), y_pool)
+        proba = predict_proba(network, x_pool)
+        scores[k] = logit_score(proba, y_pool)
+        out_proba = out_proba + np.where(included[k][:, None], 0.0, proba)
     settings = dict(reference_models=reference_models, model=model, epochs=epochs, batch_size=batch_size, seed=seed)
-    return References(member_indices, included, scores, {**settings, **hparams})
+    out_proba = out_proba / (~included).sum(axis=0)[:, None]
+    return References(member_indices, included, scores, {**settings, **hparams}, out_proba)

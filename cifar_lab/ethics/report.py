@@ -48,11 +48,14 @@ from cifar_lab.ethics.calibration import calibration, plot_reliability_diagram
 from cifar_lab.ethics.canaries import Canaries, canary_report
 from cifar_lab.ethics.card import rounded, write_card
 from cifar_lab.ethics.card_privacy import ATTACK_NAMES
+from cifar_lab.ethics.datasheet import datasheet, plot_near_duplicates
 from cifar_lab.ethics.fairness import per_class_disparity
+from cifar_lab.ethics.leakage_curve import plot_leakage_curve
 from cifar_lab.ethics.lira import References, offline_lira_scores
 from cifar_lab.ethics.membership import membership_inference
 from cifar_lab.ethics.plots import plot_attack_roc, plot_exposure_histogram, plot_per_class_recall
 from cifar_lab.ethics.privacy import balanced_indices, logit_score
+from cifar_lab.ethics.report_details import data_details, model_details, run_parameters
 from cifar_lab.evaluate.predict import predict_proba
 from cifar_lab.figures import hidden
 
@@ -61,6 +64,8 @@ FIGURES = {
     "attack_roc": "attack_roc.png",
     "canary_exposure": "canary_exposure.png",
     "reliability": "reliability.png",
+    "leakage_curve": "leakage_curve.png",
+    "near_duplicates": "near_duplicates.png",
 }
 
 
@@ -91,6 +96,7 @@ def ethics_report(
     canaries: Canaries | None = None,
     sampling_bias: dict | None = None,
     references: References | None = None,
+    leakage_curve: dict | None = None,
     max_members: int = 1000,
     seed: int = 0,
     parameters: dict[str, Any] | None = None,
@@ -109,6 +115,9 @@ def ethics_report(
         sampling_bias: the result of `cifar_lab.ethics.sampling_bias.sampling_bias_experiment`, or `None`.
         references: reference models from `cifar_lab.ethics.lira.train_reference_models` on the same
             `member_indices`, for offline LiRA; `None` runs only the loss-threshold attack (the card says so).
+            They also give the datasheet its out-of-sample predictions for the label-error search.
+        leakage_curve: the `curve` of a `cifar_lab.ethics.leakage_curve.leakage_callback` that watched the
+            model's training (leakage per epoch), or `None`.
         max_members: at most this many members and as many non-members for the membership attacks.
         seed: seeds the member/non-member subsampling.
         parameters: the run's training parameters (e.g. `resolve_params(...)`), recorded on the card.
@@ -126,7 +135,7 @@ def ethics_report(
         >>> out_dir = tempfile.mkdtemp()
         >>> card = ethics_report(untrained, make_synthetic(n_train=200, n_test=100), out_dir, max_members=50)
         >>> card["data"]["n_test"], card["membership_inference"]["n_per_side"], sorted(card["figures"])
-        (100, 50, ['attack_roc', 'per_class_recall', 'reliability'])
+        (100, 50, ['attack_roc', 'near_duplicates', 'per_class_recall', 'reliability'])
     """
     members_all = _member_positions(data, member_indices, canaries)
     _check_inputs(model, data, members_all)
@@ -136,7 +145,6 @@ def ethics_report(
     member_pick, nonmember_pick = balanced_indices(members_all.size, y_test.size, max_per_side=max_members, seed=seed)
     chosen = members_all[member_pick]
     proba_test, member_proba, canary_proba = _predict_once(model, data, chosen, canaries, n_test=y_test.size)
-
     y_pred = proba_test.argmax(axis=1)
     disparity = per_class_disparity(y_test, y_pred, names)
     calibrated = calibration(proba_test, y_test)
@@ -150,14 +158,13 @@ def ethics_report(
     )  # fmt: skip
 
     figures, canary_summary = _figures(disparity, calibrated, mia, canaries, canary_proba, seed)
-
     card = {
         "cifar_lab_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "synthetic_data": bool(data.synthetic),
-        "data": _data_details(data, members_all, int(y_test.size), names),
-        "model_details": _model_details(model),
-        "parameters": _run_parameters(parameters, max_members, seed, canaries, sampling_bias, references),
+        "data": data_details(data, members_all, int(y_test.size), names),
+        "model_details": model_details(model),
+        "parameters": run_parameters(parameters, max_members, seed, canaries, sampling_bias, references),
         "per_class": disparity,
         "brightness_analogue": analogue,
         "calibration": calibrated,
@@ -167,6 +174,8 @@ def ethics_report(
             "reference_models": 0 if references is None else int(references.included.shape[0]),
         },
         "canaries": canary_summary,
+        "leakage_curve": leakage_curve,
+        "datasheet": _datasheet(data, members_all, references, leakage_curve, figures),
         "sampling_bias": sampling_bias,
         "figures": {key: name for key, name in FIGURES.items() if name in figures},
     }
@@ -190,6 +199,19 @@ def _figures(
     with hidden():
         figures[FIGURES["canary_exposure"]] = plot_exposure_histogram(summary)
     return figures, {k: v for k, v in summary.items() if k not in ("exposure_in", "exposure_out")}
+
+
+def _datasheet(
+    data: Any, members: np.ndarray, references: References | None, leakage_curve: dict | None, figures: dict
+) -> dict:
+    """The datasheet; adds its near-duplicate figure, and the leakage curve's when there is one, to `figures`."""
+    sheet = datasheet(data, members, references)
+    with hidden():
+        pairs = sheet["near_duplicates"]["pairs"]
+        figures[FIGURES["near_duplicates"]] = plot_near_duplicates(data.x_train, data.x_test, pairs)
+        if leakage_curve is not None:
+            figures[FIGURES["leakage_curve"]] = plot_leakage_curve(leakage_curve)
+    return sheet
 
 
 def _lira_scores(
@@ -234,60 +256,3 @@ def _predict_once(
     proba = predict_proba(model, np.concatenate([data.x_test, np.asarray(data.x_train)[chosen], canary_images]))
     proba_test, member_proba, canary_proba = np.split(proba, [n_test, n_test + chosen.size])
     return proba_test, member_proba, canary_proba
-
-
-def _data_details(data: Any, members: np.ndarray, n_test: int, names: tuple[str, ...]) -> dict:
-    per_class = np.bincount(np.asarray(data.y_train)[members].astype(np.int64), minlength=len(names))
-    return {
-        "train_per_class_min": int(per_class.min()),
-        "train_per_class_max": int(per_class.max()),
-        "source": str(data.source),
-        "synthetic": bool(data.synthetic),
-        "warning": getattr(data, "warning", None),
-        "n_train": int(members.size),
-        "n_test": n_test,
-        "class_names": list(names),
-    }
-
-
-def _model_details(model: Any) -> dict:
-    return {
-        "name": getattr(model, "name", type(model).__name__),
-        "n_parameters": int(model.count_params()),
-        "framework": _framework(),
-    }
-
-
-def _run_parameters(
-    parameters: dict[str, Any] | None,
-    max_members: int,
-    seed: int,
-    canaries: Canaries | None,
-    sampling_bias: dict | None,
-    references: References | None,
-) -> dict[str, Any]:
-    """The caller's training parameters, then the report's own (prefixed `report_`)."""
-    lira = "off (no reference models)"
-    if references is not None:
-        how = references.settings
-        lira = (
-            f"{how['reference_models']} reference models "
-            f"({how['model']}, {how['epochs']} epochs, batch {how['batch_size']})"
-        )
-    return {
-        **(parameters or {}),
-        "report_max_members": int(max_members),
-        "report_seed": int(seed),
-        "report_canaries": "none"
-        if canaries is None
-        else f"{len(canaries.labels)} {canaries.kind} canaries, seed {canaries.seed}",
-        "report_sampling_bias": "off" if sampling_bias is None else "on",
-        "report_offline_lira": lira,
-    }
-
-
-def _framework() -> str:
-    import keras
-    import tensorflow as tf
-
-    return f"TensorFlow {tf.__version__}, Keras {keras.__version__}"

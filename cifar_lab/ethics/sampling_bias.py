@@ -32,14 +32,20 @@ from typing import Any
 
 import numpy as np
 
-from cifar_lab.augment.augmenter import build_augmenter
 from cifar_lab.errors import UsageError
+from cifar_lab.ethics.fairness import absorbed_by, change_interval
 from cifar_lab.evaluate.metrics import per_class_metrics
-from cifar_lab.evaluate.predict import predict_proba
-from cifar_lab.models.registry import build_model
-from cifar_lab.train.loop import train_model
 
 MITIGATIONS = ("class_weight", "oversample")
+
+# The changes from baseline the card reports: (run compared with the baseline, figure).
+CHANGES = (
+    ("cut", "recall"),
+    ("cut", "precision"),
+    ("cut", "accuracy"),
+    ("mitigated", "recall"),
+    ("mitigated", "accuracy"),
+)
 
 # A baseline recall of the cut class below this leaves the cut nothing to take: no finding either way.
 NOTHING_TO_TAKE = 0.1
@@ -110,6 +116,12 @@ def _train_and_predict(
     hparams: dict[str, Any],
     verbose: str | int,
 ) -> np.ndarray:
+    # Imported here: importing cifar_lab.ethics must not import TensorFlow (only training needs it).
+    from cifar_lab.augment.augmenter import build_augmenter
+    from cifar_lab.evaluate.predict import predict_proba
+    from cifar_lab.models.registry import build_model
+    from cifar_lab.train.loop import train_model
+
     network = build_model(model, seed=seed, **hparams)
     train_model(
         network,
@@ -221,13 +233,13 @@ def _result(predictions: dict, data: Any, settings: dict[str, Any], baseline_cou
         "n_cut_class_images": baseline_count,
         "n_cut_class_kept": int(np.sum(y_cut == target)),
         "runs": runs,
-        "recall_change": runs["cut"]["recall"] - runs["baseline"]["recall"],
-        "precision_change": runs["cut"]["precision"] - runs["baseline"]["precision"],
-        "accuracy_change": runs["cut"]["accuracy"] - runs["baseline"]["accuracy"],
-        "mitigated_recall_change": runs["mitigated"]["recall"] - runs["baseline"]["recall"],
-        "mitigated_accuracy_change": runs["mitigated"]["accuracy"] - runs["baseline"]["accuracy"],
-        "absorbed_by": _absorbed_by(predictions["baseline"], predictions["cut"], y_test, target, names),
+        "absorbed_by": absorbed_by(predictions["baseline"], predictions["cut"], y_test, target, names),
     }
+    for run, figure in CHANGES:  # e.g. "recall_change" (cut) and "mitigated_recall_change", with intervals
+        name = f"{'mitigated_' if run == 'mitigated' else ''}{figure}_change"
+        result[name] = runs[run][figure] - runs["baseline"][figure]
+        interval = change_interval(predictions["baseline"], predictions[run], y_test, target, figure)
+        result[f"{name}_low"], result[f"{name}_high"] = interval
     result["statement"] = _statement(result)
     return result
 
@@ -260,20 +272,6 @@ def _run_metrics(predictions: dict[str, np.ndarray], y_test: np.ndarray, target:
             "precision": float(metrics["precision"][target]),
         }
     return runs
-
-
-def _absorbed_by(
-    baseline: np.ndarray, cut: np.ndarray, y_test: np.ndarray, target: int, names: tuple[str, ...]
-) -> list[dict]:
-    """The (at most three) classes that take more of class `target`'s test images after the cut, most first."""
-    of_target = y_test == target
-    before = np.bincount(baseline[of_target], minlength=len(names))
-    after = np.bincount(cut[of_target], minlength=len(names))
-    return [
-        {"class": names[c], "baseline": int(before[c]), "cut": int(after[c]), "increase": int(after[c] - before[c])}
-        for c in np.argsort(-(after - before), kind="stable")
-        if c != target and after[c] > before[c]
-    ][:3]
 
 
 def _statement(result: dict) -> str:

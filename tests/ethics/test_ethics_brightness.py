@@ -72,3 +72,12 @@ def test_equalized_odds_of_errors_driven_by_brightness_is_larger_than_noise():
     report = brightness_analogue(x, y_true, y_pred, NAMES)
     assert not report["equalized_odds_within_noise"]
     assert report["equalized_odds_difference"] > report["equalized_odds_noise_95"]
+
+
+def test_the_equalized_odds_difference_has_a_bootstrap_interval():
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 256, (300, 4, 4, 3), dtype=np.uint8)
+    y_true, y_pred = rng.integers(0, 3, 300), rng.integers(0, 3, 300)
+    result = brightness_analogue(x, y_true, y_pred, ("a", "b", "c"), n_permutations=20, n_bootstrap=50)
+    assert result["equalized_odds_difference_low"] < result["equalized_odds_difference_high"]
+    assert result["equalized_odds_difference_low"] <= result["equalized_odds_difference"]

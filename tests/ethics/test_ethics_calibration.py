@@ -42,3 +42,10 @@ def test_the_reliability_diagram_has_a_bar_per_non_empty_bin_and_the_diagonal():
     axes = plot_reliability_diagram(result).axes[0]
     assert len(axes.patches) == 2 * len(result["bins"])
     assert axes.get_lines()[0].get_label() == "perfectly calibrated"
+
+
+def test_the_ece_has_a_bootstrap_interval_that_holds_it():
+    rng = np.random.default_rng(1)
+    proba = rng.dirichlet(np.ones(3) * 0.5, 300)
+    result = calibration(proba, rng.integers(0, 3, 300))
+    assert result["ece_low"] < result["ece"] < result["ece_high"]

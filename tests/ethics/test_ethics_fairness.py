@@ -7,7 +7,14 @@ import pytest
 from scipy.stats import binomtest
 from sklearn.metrics import multilabel_confusion_matrix, precision_recall_fscore_support
 
-from cifar_lab.ethics.fairness import difference_interval, per_class_disparity, top_confusions, wilson_interval
+from cifar_lab.ethics.fairness import (
+    absorbed_by,
+    change_interval,
+    difference_interval,
+    per_class_disparity,
+    top_confusions,
+    wilson_interval,
+)
 
 NAMES = ("plane", "car", "bird", "cat")
 
@@ -38,15 +45,13 @@ def test_difference_interval_reproduces_newcombes_worked_example():
     assert difference_interval(56, 70, 48, 80) == pytest.approx((0.0524, 0.3339), abs=5e-5)
 
 
-def test_per_class_precision_recall_f1_match_sklearn():
+def test_per_class_precision_and_recall_match_sklearn():
     y_true, y_pred = noisy_predictions()
     report = per_class_disparity(y_true, y_pred, NAMES)
-    precision, recall, f1, support = precision_recall_fscore_support(y_true, y_pred, labels=range(4), zero_division=0)
+    precision, recall, _, support = precision_recall_fscore_support(y_true, y_pred, labels=range(4), zero_division=0)
     for c, name in enumerate(NAMES):
         row = report["per_class"][name]
-        assert (row["precision"], row["recall"], row["f1"], row["support"]) == pytest.approx(
-            (precision[c], recall[c], f1[c], support[c])
-        )
+        assert (row["precision"], row["recall"], row["support"]) == pytest.approx((precision[c], recall[c], support[c]))
 
 
 def test_per_class_false_positive_and_negative_rates_match_sklearn_one_vs_rest():
@@ -98,3 +103,41 @@ def test_wilson_interval_holds_the_observed_proportion_exactly_at_zero_and_one()
     for successes in (np.zeros_like(n), n):
         low, high = wilson_interval(successes, n)
         assert np.all(low <= successes / n) and np.all(successes / n <= high)
+
+
+def test_every_per_class_rate_has_a_wilson_interval_that_holds_it():
+    rng = np.random.default_rng(3)
+    y_true, y_pred = rng.integers(0, 4, 200), rng.integers(0, 4, 200)
+    rows = per_class_disparity(y_true, y_pred, ("a", "b", "c", "d"))["per_class"].values()
+    for row in rows:
+        for rate in ("recall", "precision", "fpr", "fnr"):
+            assert row[f"{rate}_low"] <= row[rate] <= row[f"{rate}_high"], rate
+
+
+def test_a_class_with_few_test_images_is_flagged_small():
+    y_true = np.r_[np.zeros(100, int), np.ones(5, int)]
+    rows = per_class_disparity(y_true, y_true, ("many", "few"))["per_class"]
+    assert (rows["many"]["small"], rows["few"]["small"]) == (False, True)
+
+
+def test_overall_accuracy_has_a_wilson_interval():
+    d = per_class_disparity(np.array([0, 1] * 20), np.array([0, 0] * 20), ("a", "b"))
+    assert d["accuracy_low"] < d["accuracy"] == 0.5 < d["accuracy_high"]
+
+
+def test_the_change_between_two_identical_runs_has_an_interval_around_zero():
+    y = np.repeat(np.arange(2), 20)
+    low, high = change_interval(y, y, y, 0, "recall")
+    assert low < 0.0 < high
+
+
+def test_a_class_that_loses_every_image_has_a_recall_change_interval_below_zero():
+    y = np.repeat(np.arange(2), 20)
+    low, high = change_interval(y, np.ones_like(y), y, 0, "recall")
+    assert low <= -0.5 and high < 0.0
+
+
+def test_the_classes_that_absorb_a_cut_class_are_listed_most_first():
+    y = np.zeros(6, int)
+    absorbers = absorbed_by(y, np.array([1, 2, 2, 2, 0, 0]), y, 0, ("a", "b", "c"))
+    assert [(a["class"], a["increase"]) for a in absorbers] == [("c", 3), ("b", 1)]

@@ -80,6 +80,7 @@ def test_report_writes_the_card_and_every_figure(report):
         "attack_roc.png",
         "canary_exposure.png",
         "reliability.png",
+        "near_duplicates.png",
     }
     for name in card["figures"].values():
         assert (out_dir / name).read_bytes().startswith(b"\x89PNG")
@@ -118,8 +119,11 @@ def test_each_class_row_of_the_card_carries_that_classs_numbers(report):
     card, out_dir = report
     markdown = (out_dir / "model_card.md").read_text()
     for name, row in card["per_class"]["per_class"].items():
-        expected = " | ".join(format_number(row[k]) for k in ("recall", "recall_low", "recall_high", "precision"))
-        assert f"| {name} | {expected} |" in markdown
+        cells = [
+            f"{format_number(row[k])} | {format_number(row[f'{k}_low'])} to {format_number(row[f'{k}_high'])}"
+            for k in ("recall", "precision", "fpr", "fnr")
+        ]
+        assert f"| {name} | {' | '.join(cells)} | {row['support']} |" in markdown
 
 
 def test_card_recall_matches_sklearn_on_the_models_own_predictions(trained, report):
