@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import resource
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,8 @@ FMA_UNITS_BY_FAMILY = {("AuthenticAMD", 25): 1, ("AuthenticAMD", 26): 2, ("Authe
 
 # Beyond this share of the machine used by other processes during a benchmark, its figures are marked.
 QUIET_OTHERS_SHARE = 0.10
+# How long the monitor watches an idle second at the start.
+START_SAMPLE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -134,8 +137,8 @@ class QuietMonitor:
     """Records how quiet the machine was while a benchmark ran, and says so at its start and end.
 
     ``others_share`` (after the block) is the share of all cores' time that other processes used; the
-    figures are marked NOT QUIET above :data:`QUIET_OTHERS_SHARE`, or when the load average at the start
-    already shows other work. ``require_quiet=True`` makes a noisy start an error instead of a mark.
+    figures are marked NOT QUIET above :data:`QUIET_OTHERS_SHARE`, or when the CPUs are already that
+    busy in the second before the block starts. ``require_quiet=True`` makes a noisy start an error instead of a mark.
     """
 
     def __init__(self, name: str, print_fn: Callable[[str], None] = print, require_quiet: bool = False):
@@ -146,9 +149,18 @@ class QuietMonitor:
     def __enter__(self) -> QuietMonitor:
         cores = os.cpu_count() or 1
         self.load_before = os.getloadavg()[0]
-        self.print(f"{self.name}: {cores} CPUs; 1-min load average at start {self.load_before:.2f}")
-        if self.load_before > 0.5:
-            message = f"NOT QUIET: load average {self.load_before:.2f} at start (other jobs are running)"
+        # The load average lags by a minute (a job that just ended still shows), so quietness at the
+        # start is what the CPUs do during one second in which this process does nothing.
+        start = _busy_and_total_ticks()
+        time.sleep(START_SAMPLE_SECONDS)
+        end = _busy_and_total_ticks()
+        self.busy_before = (end[0] - start[0]) / max(end[1] - start[1], 1)
+        self.print(
+            f"{self.name}: {cores} CPUs; 1-min load average at start {self.load_before:.2f}; "
+            f"CPUs {self.busy_before:.0%} busy in the second before it"
+        )
+        if self.busy_before > QUIET_OTHERS_SHARE:
+            message = f"NOT QUIET: the CPUs were {self.busy_before:.0%} busy at the start (other jobs are running)"
             if self.require_quiet:
                 sys.exit(f"{self.name}: {message}; wait until the machine is idle, or drop --require-quiet.")
             self.quiet = False

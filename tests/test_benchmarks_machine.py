@@ -63,10 +63,22 @@ def test_the_monitor_counts_other_processes_not_its_own_work():
 
 
 def test_require_quiet_refuses_a_loaded_start(monkeypatch):
-    monkeypatch.setattr("os.getloadavg", lambda: (3.0, 3.0, 3.0))
+    ticks = iter([(100, 1000), (150, 1100)])  # half the CPU time busy in the sampled second
+    monkeypatch.setattr("machine._busy_and_total_ticks", lambda: next(ticks))
+    monkeypatch.setattr("machine.START_SAMPLE_SECONDS", 0.0)
     with pytest.raises(SystemExit, match="NOT QUIET"):
         with QuietMonitor("spec", print_fn=lambda line: None, require_quiet=True):
             pass
+
+
+def test_a_load_average_left_by_a_job_that_just_ended_is_not_a_loaded_start(monkeypatch):
+    monkeypatch.setattr("os.getloadavg", lambda: (3.0, 3.0, 3.0))
+    ticks = iter([(100, 1000), (101, 1100), (101, 1100), (102, 1200)])  # 1% busy now, whatever the lagging average says
+    monkeypatch.setattr("machine._busy_and_total_ticks", lambda: next(ticks))
+    monkeypatch.setattr("machine.START_SAMPLE_SECONDS", 0.0)
+    with QuietMonitor("spec", print_fn=lambda line: None, require_quiet=True) as monitor:
+        pass
+    assert monitor.busy_before == 0.01
 
 
 def test_its_docstring_examples_run():
