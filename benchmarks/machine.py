@@ -109,6 +109,10 @@ def theoretical_peak(
             return CpuPeak(cores * clock * 1024, dtype, cores, clock, 512, 1, 2, "AMX: 1,024 FLOP/cycle/core")
         if "avx512_bf16" in flags:
             flop, source = flop * 2, source + "; VDPBF16PS: two bfloat16 products per float32 lane"
+        else:
+            # Without a native bfloat16 instruction each value is widened and multiplied in float32:
+            # the float32 peak is its ceiling, and the conversions make it slower in practice.
+            source += "; no AVX-512 BF16: bfloat16 is computed through float32"
     return CpuPeak(cores * clock * units * lanes * flop, dtype, cores, clock, lanes, units, flop, source)
 
 

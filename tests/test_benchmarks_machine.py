@@ -31,6 +31,13 @@ def test_avx512_bf16_doubles_the_float32_peak():
     )
 
 
+def test_without_native_bfloat16_its_ceiling_is_the_float32_peak_and_says_why():
+    ice_lake = {"vendor_id": "GenuineIntel", "cpu family": "6", "cpu MHz": "2600", "flags": "fma avx2 avx512f"}
+    peak = theoretical_peak("bfloat16", ice_lake, cores=2)
+    assert peak.gflops == theoretical_peak("float32", ice_lake, cores=2).gflops
+    assert "computed through float32" in peak.source
+
+
 def test_amx_gives_1024_bfloat16_flop_per_cycle_per_core():
     assert theoretical_peak("bfloat16", SAPPHIRE_RAPIDS, cores=2).gflops == pytest.approx(2 * 2.0 * 1024)
 
