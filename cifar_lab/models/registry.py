@@ -91,9 +91,9 @@ MODELS: dict[str, ModelSpec] = {
             # of 0.81 of the original recipe's time (AVX-512 BF16 CPU, benchmarks/results/training.txt).
             "precision": "auto",
         },
-        # 20 epochs at batch 64 fit in the original recipe's wall time on the 2-core machine (0.62-0.81
-        # of it, measured side by side); the recommended augmentation (pad-crop + flip) and flip TTA
-        # are what let a small training set generalise.
+        # 20 epochs at batch 64 took 0.62-0.81 of the original recipe's wall time on the 2-core AMD EPYC
+        # (loaded) but 1.21x on a quiet 2-core Ice Lake Xeon in float32 (benchmarks/results/training.txt);
+        # the recommended augmentation (pad-crop + flip) and flip TTA let a small training set generalise.
         recipe={"epochs": 20, "batch_size": 64, "augmentation": "recommended", "tta": True},
     ),
 }
