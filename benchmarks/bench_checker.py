@@ -28,14 +28,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from machine import QuietMonitor
+from machine import QuietMonitor, Transcript
 
 from cifar_lab.check import check_paths, check_source
 from cifar_lab.check.magics import python_lines
 from cifar_lab.check.rewrite import fix_file
 from cifar_lab.check.rule import FAILING
 from cifar_lab.check.scoring import as_first_built, score, table
-from cifar_lab.files import atomic_write_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "check" / "corpus"
@@ -47,11 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds for each timing (the median is printed)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    lines: list[str] = []
-
-    def say(text: str = "") -> None:
-        print(text, flush=True)
-        lines.append(text)
+    transcript = Transcript()
+    say = transcript.say
 
     say(f"machine: {platform.platform()}")
     with QuietMonitor("bench_checker", print_fn=say):
@@ -102,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         say(_import_time())
     say(f"$ .venv/bin/python benchmarks/bench_checker.py --rounds {args.rounds}")
-    atomic_write_text(args.out, "\n".join(lines) + "\n")
+    transcript.write(args.out)
     return 0
 
 

@@ -28,12 +28,14 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import QuietMonitor, Transcript
+
 from cifar_lab.data import load_cifar10
 from cifar_lab.ethics import ethics_report
 from cifar_lab.ethics.canaries import make_canaries, training_set
 from cifar_lab.ethics.lira import train_reference_models
 from cifar_lab.ethics.sampling_bias import sampling_bias_experiment
-from cifar_lab.files import atomic_write_text
 from cifar_lab.models import build_model
 from cifar_lab.train import train_model
 
@@ -55,97 +57,101 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data:
         parser.error("no data: set CIFAR_LAB_DATA or pass --data PATH (real CIFAR-10 files)")
 
-    lines: list[str] = []
+    transcript = Transcript()
+    say = transcript.say
 
-    def say(text: str) -> None:
-        print(text, flush=True)
-        lines.append(text)
-
-    say(f"machine: {platform.platform()}, {os.cpu_count()} CPUs; 1-min load average at start {os.getloadavg()[0]:.1f}")
-    data = load_cifar10(args.data)
-    say(f"data: {data.source} ({len(data.x_train)} train, {len(data.x_test)} test, synthetic={data.synthetic})")
-    canaries = make_canaries(data.x_train, data.y_train, args.canaries, seed=args.seed)
-    x_fit, y_fit, members = training_set(data.x_train, data.y_train, canaries)
-    model = build_model(args.model, seed=args.seed)
-    trained = train_model(
-        model, x_fit, y_fit, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, verbose="silent"
-    )
-    say(
-        f"training: {args.model}, {args.epochs} epochs on {len(x_fit)} images ({canaries.n_in} IN canaries): "
-        f"{trained.seconds:.1f} s"
-    )
-
-    started = time.perf_counter()
-    references = train_reference_models(
-        data, members, reference_models=args.reference_models, model=args.model, epochs=args.epochs,
-        batch_size=args.batch_size, seed=args.seed, verbose="silent",
-    )  # fmt: skip
-    say(f"{args.reference_models} reference models trained: {time.perf_counter() - started:.1f} s")
-
-    with tempfile.TemporaryDirectory() as out_dir:
-        started = time.perf_counter()
-        card = ethics_report(
-            model,
-            data,
-            out_dir,
-            member_indices=members,
-            canaries=canaries,
-            references=references,
-            parameters={"model": args.model, "epochs": args.epochs, "batch_size": args.batch_size, "seed": args.seed},
+    say(f"machine: {platform.platform()}")
+    with QuietMonitor("bench_ethics_report", print_fn=say):
+        data = load_cifar10(args.data)
+        say(f"data: {data.source} ({len(data.x_train)} train, {len(data.x_test)} test, synthetic={data.synthetic})")
+        canaries = make_canaries(data.x_train, data.y_train, args.canaries, seed=args.seed)
+        x_fit, y_fit, members = training_set(data.x_train, data.y_train, canaries)
+        model = build_model(args.model, seed=args.seed)
+        trained = train_model(
+            model, x_fit, y_fit, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, verbose="silent"
         )
-        seconds = time.perf_counter() - started
-    say(f"ethics_report wall time (sampling-bias off, reference models already trained): {seconds:.1f} s")
-
-    disparity, mia, canary = card["per_class"], card["membership_inference"], card["canaries"]
-    say(
-        f"test accuracy {disparity['accuracy']:.3f}; worst class {disparity['worst_class']} "
-        f"(recall {disparity['per_class'][disparity['worst_class']]['recall']:.3f}), best {disparity['best_class']}; "
-        f"gap {disparity['recall_gap']:.3f} [{disparity['recall_gap_low']:.3f}, {disparity['recall_gap_high']:.3f}]"
-    )
-    analogue = card["brightness_analogue"]
-    say(
-        "brightness thirds accuracy: "
-        + ", ".join(f"{k} {g['accuracy']:.3f}" for k, g in analogue["groups"].items())
-        + f"; equalized-odds difference {analogue['equalized_odds_difference']:.3f} (95th percentile with groups "
-        f"shuffled: {analogue['equalized_odds_noise_95']:.3f})"
-    )
-    say(
-        f"membership ({mia['n_per_side']} per side; train acc {mia['train_accuracy']:.3f}, held-out "
-        f"{mia['heldout_accuracy']:.3f}):"
-    )
-    for attack, m in mia["overall"].items():
-        low_fpr = "n/a" if m["tpr_at_0.001_fpr"] is None else f"{m['tpr_at_0.001_fpr']:.3f}"
         say(
-            f"  {attack:<15} TPR@1%FPR {m['tpr_at_0.01_fpr']:.3f} [{m['tpr_at_0.01_fpr_low']:.3f}, "
-            f"{m['tpr_at_0.01_fpr_high']:.3f}]  AUC {m['auc']:.3f} [{m['auc_low']:.3f}, {m['auc_high']:.3f}]  "
-            f"TPR@0.1%FPR {low_fpr}"
+            f"training: {args.model}, {args.epochs} epochs on {len(x_fit)} images ({canaries.n_in} IN canaries): "
+            f"{trained.seconds:.1f} s"
         )
-    if "offline_lira" in mia["overall"]:
-        lira, loss = mia["overall"]["offline_lira"], mia["overall"]["loss_threshold"]
-        ratio = lira["tpr_at_0.01_fpr"] / max(loss["tpr_at_0.01_fpr"], 1e-9)
-        say(f"  offline LiRA / loss threshold, TPR@1%FPR: {ratio:.1f}x (same model, same images)")
-    say(
-        f"canaries: {canary['n_in']} IN / {canary['n_out']} OUT; median exposure IN {canary['median_exposure_in']:.2f} "
-        f"bits (cap {canary['max_exposure']:.2f}, {canary['share_in_at_cap']:.2f} of IN at the cap); IN-vs-OUT AUC "
-        f"{canary['auc']:.3f} [{canary['auc_low']:.3f}, {canary['auc_high']:.3f}]; predicted as canary label IN "
-        f"{canary['predicted_as_canary_label_in']:.3f}, OUT {canary['predicted_as_canary_label_out']:.3f}"
-    )
 
-    if args.sampling_bias:
         started = time.perf_counter()
-        bias = sampling_bias_experiment(
-            data, model=args.model, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed
-        )
-        say(f"sampling-bias experiment (3 trainings): {time.perf_counter() - started:.1f} s")
-        say("  " + bias["statement"])
-        for run, r in bias["runs"].items():
-            say(
-                f"  {run:<9} accuracy {r['accuracy']:.3f}  {bias['cut_class']} recall {r['recall']:.3f}  "
-                f"precision {r['precision']:.3f}"
-            )
+        references = train_reference_models(
+            data, members, reference_models=args.reference_models, model=args.model, epochs=args.epochs,
+            batch_size=args.batch_size, seed=args.seed, verbose="silent",
+        )  # fmt: skip
+        say(f"{args.reference_models} reference models trained: {time.perf_counter() - started:.1f} s")
 
-    say(f"1-min load average at end {os.getloadavg()[0]:.1f} (shared machine: other jobs ran alongside)")
-    atomic_write_text(args.out, "\n".join(lines) + "\n")
+        with tempfile.TemporaryDirectory() as out_dir:
+            started = time.perf_counter()
+            card = ethics_report(
+                model,
+                data,
+                out_dir,
+                member_indices=members,
+                canaries=canaries,
+                references=references,
+                parameters={
+                    "model": args.model,
+                    "epochs": args.epochs,
+                    "batch_size": args.batch_size,
+                    "seed": args.seed,
+                },
+            )
+            seconds = time.perf_counter() - started
+        say(f"ethics_report wall time (sampling-bias off, reference models already trained): {seconds:.1f} s")
+
+        disparity, mia, canary = card["per_class"], card["membership_inference"], card["canaries"]
+        say(
+            f"test accuracy {disparity['accuracy']:.3f}; worst class {disparity['worst_class']} "
+            f"(recall {disparity['per_class'][disparity['worst_class']]['recall']:.3f}), "
+            f"best {disparity['best_class']}; "
+            f"gap {disparity['recall_gap']:.3f} [{disparity['recall_gap_low']:.3f}, {disparity['recall_gap_high']:.3f}]"
+        )
+        analogue = card["brightness_analogue"]
+        say(
+            "brightness thirds accuracy: "
+            + ", ".join(f"{k} {g['accuracy']:.3f}" for k, g in analogue["groups"].items())
+            + f"; equalized-odds difference {analogue['equalized_odds_difference']:.3f} (95th percentile with groups "
+            f"shuffled: {analogue['equalized_odds_noise_95']:.3f})"
+        )
+        say(
+            f"membership ({mia['n_per_side']} per side; train acc {mia['train_accuracy']:.3f}, held-out "
+            f"{mia['heldout_accuracy']:.3f}):"
+        )
+        for attack, m in mia["overall"].items():
+            low_fpr = "n/a" if m["tpr_at_0.001_fpr"] is None else f"{m['tpr_at_0.001_fpr']:.3f}"
+            say(
+                f"  {attack:<15} TPR@1%FPR {m['tpr_at_0.01_fpr']:.3f} [{m['tpr_at_0.01_fpr_low']:.3f}, "
+                f"{m['tpr_at_0.01_fpr_high']:.3f}]  AUC {m['auc']:.3f} [{m['auc_low']:.3f}, {m['auc_high']:.3f}]  "
+                f"TPR@0.1%FPR {low_fpr}"
+            )
+        if "offline_lira" in mia["overall"]:
+            lira, loss = mia["overall"]["offline_lira"], mia["overall"]["loss_threshold"]
+            ratio = lira["tpr_at_0.01_fpr"] / max(loss["tpr_at_0.01_fpr"], 1e-9)
+            say(f"  offline LiRA / loss threshold, TPR@1%FPR: {ratio:.1f}x (same model, same images)")
+        say(
+            f"canaries: {canary['n_in']} IN / {canary['n_out']} OUT; "
+            f"median exposure IN {canary['median_exposure_in']:.2f} "
+            f"bits (cap {canary['max_exposure']:.2f}, {canary['share_in_at_cap']:.2f} of IN at the cap); IN-vs-OUT AUC "
+            f"{canary['auc']:.3f} [{canary['auc_low']:.3f}, {canary['auc_high']:.3f}]; predicted as canary label IN "
+            f"{canary['predicted_as_canary_label_in']:.3f}, OUT {canary['predicted_as_canary_label_out']:.3f}"
+        )
+
+        if args.sampling_bias:
+            started = time.perf_counter()
+            bias = sampling_bias_experiment(
+                data, model=args.model, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed
+            )
+            say(f"sampling-bias experiment (3 trainings): {time.perf_counter() - started:.1f} s")
+            say("  " + bias["statement"])
+            for run, r in bias["runs"].items():
+                say(
+                    f"  {run:<9} accuracy {r['accuracy']:.3f}  {bias['cut_class']} recall {r['recall']:.3f}  "
+                    f"precision {r['precision']:.3f}"
+                )
+
+    transcript.write(args.out)
     return 0
 
 

@@ -28,14 +28,13 @@ import keras
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import QuietMonitor
+from machine import QuietMonitor, Transcript
 
 from cifar_lab.data import load_cifar10, split_validation
 from cifar_lab.ethics.dp_sgd import dp_sgd_epsilon, dp_sgd_model
 from cifar_lab.ethics.membership import membership_inference
 from cifar_lab.ethics.privacy import balanced_indices
 from cifar_lab.evaluate import predict_proba
-from cifar_lab.files import atomic_write_text
 from cifar_lab.models import build_model
 from cifar_lab.train import train_model
 
@@ -76,11 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.data:
         parser.error("no data: set CIFAR_LAB_DATA or pass --data PATH (real CIFAR-10 files)")
-    lines: list[str] = []
-
-    def say(text: str) -> None:
-        print(text, flush=True)
-        lines.append(text)
+    transcript = Transcript()
+    say = transcript.say
 
     with QuietMonitor("bench_mitigations", print_fn=say):
         data = load_cifar10(args.data)
@@ -118,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
                 extra += f"  C={args.l2_norm_clip:g}, sigma={args.noise_multiplier:g}: "
                 extra += f"epsilon {eps:.2f} at delta {args.delta:g}"
             say(_line(name, _attack(model, x_fit, y_fit, data.x_test, y_test, args.seed), seconds, extra))
-    atomic_write_text(args.out, "\n".join(lines) + "\n")
+    transcript.write(args.out)
     return 0
 
 

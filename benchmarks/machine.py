@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cifar_lab.files import atomic_write_text
+
 # FMA instructions each core can start per cycle at the full vector width, by CPU family. These are the
 # published microarchitecture figures; an unknown CPU gets the conservative 1 and says so.
 # Zen 4 (AMD family 25) runs 512-bit FMAs on two 256-bit pipes: one 512-bit FMA per cycle.
@@ -187,3 +189,26 @@ class QuietMonitor:
             f"{self.others_share:.0%} of the machine during the run: {verdict}"
             + ("" if self.quiet else " (compare only figures measured side by side in this run)")
         )
+
+
+class Transcript:
+    """What a benchmark prints, kept to be written to its results file in one piece at the end.
+
+    Example:
+        >>> transcript = Transcript(echo=False)
+        >>> transcript.say("matmul: 175 GFLOP/s")
+        >>> transcript.lines
+        ['matmul: 175 GFLOP/s']
+    """
+
+    def __init__(self, echo: bool = True):
+        self.echo = echo
+        self.lines: list[str] = []
+
+    def say(self, text: str = "") -> None:
+        if self.echo:
+            print(text, flush=True)
+        self.lines.append(text)
+
+    def write(self, path: Path) -> None:
+        atomic_write_text(path, "\n".join(self.lines) + "\n")
